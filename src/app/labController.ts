@@ -1,0 +1,121 @@
+import * as Comlink from 'comlink';
+
+import { isLabError } from '../io/errors';
+import { analysisKey } from '../store/analysisSlice';
+import { getAnalysis, getCrossCheckpoint, putAnalysis, putCrossCheckpoint } from '../store/resultCache';
+import { logError } from './log';
+
+import type { JobProgress, ParityReport } from '../../workers/engineApi';
+import type { LabStore } from '../store/labStore';
+import type { EngineClient } from './engineClient';
+import type { UrlState } from './urlState';
+
+let jobCounter = 0;
+
+/** The controller's actions the views call. */
+export interface LabController {
+  /** Compares one stage across every checkpoint (on demand: it embeds each checkpoint). */
+  compareAcrossCheckpoints(stageIndex: number): Promise<void>;
+  /** Runs the PyTorch parity check on the current checkpoint. */
+  checkParity(): Promise<ParityReport>;
+  /** Cancels the running job. */
+  cancelRunning(): void;
+}
+
+/**
+ * Connects the store to the engine: picks the backend, loads the demo, and computes each
+ * checkpoint's analysis when the scrubber reaches it (once; results are cached). Moving away
+ * from a checkpoint whose analysis is still running cancels it.
+ */
+export function startLab(client: EngineClient, store: LabStore, url: UrlState, baseUrl: string): LabController {
+  const { api } = client;
+  let running: { jobId: string; key: string } | null = null;
+
+  const onProgress = Comlink.proxy((p: JobProgress) => {
+    if (running?.jobId === p.jobId || p.jobId.startsWith('cross')) store.getState().setProgress(p);
+  });
+
+  const ensureAnalysis = async (): Promise<void> => {
+    const s = store.getState();
+    if (!s.run) return;
+    const index = s.currentIndex;
+    const key = analysisKey(index, s.options);
+    if (getAnalysis(key) || s.status[key] === 'running') return;
+    if (running && running.key !== key) {
+      void api.cancel(running.jobId);
+    }
+    const jobId = `analysis-${++jobCounter}`;
+    running = { jobId, key };
+    s.setStatus(key, 'running');
+    try {
+      const result = await api.analyzeCheckpoint(index, s.options, jobId, onProgress);
+      putAnalysis(key, result);
+      store.getState().setStatus(key, 'done');
+    } catch (error) {
+      if (isLabError(error) && error.code === 'cancelled') store.getState().setStatus(key, 'pending');
+      else {
+        logError('controller', `analysis of checkpoint ${index} failed`, error);
+        store.getState().setStatus(key, 'error', error instanceof Error ? error.message : String(error));
+      }
+    } finally {
+      if (running?.jobId === jobId) {
+        running = null;
+        store.getState().setProgress(null);
+      }
+      // The scrubber may have moved on while this ran.
+      void ensureAnalysis();
+    }
+  };
+
+  const boot = async (): Promise<void> => {
+    try {
+      store.getState().setEngineStatus('starting');
+      store.getState().setBackend(await api.init(url.backend));
+      store.getState().setEngineStatus('loading');
+      const run = await api.loadDemo(baseUrl);
+      store.getState().setRun(run, url.checkpoint ?? 0);
+      store.getState().setEngineStatus('ready');
+      void ensureAnalysis();
+    } catch (error) {
+      logError('controller', 'the engine could not start', error);
+      store.getState().setEngineStatus('error', error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  store.subscribe((s, prev) => {
+    if (s.currentIndex !== prev.currentIndex || s.options !== prev.options) void ensureAnalysis();
+  });
+  void boot();
+
+  return {
+    async compareAcrossCheckpoints(stageIndex) {
+      const s = store.getState();
+      const key = crossCheckpointKey(stageIndex, s.options);
+      if (getCrossCheckpoint(key) || s.status[key] === 'running') return;
+      s.setStatus(key, 'running');
+      const jobId = `cross-${++jobCounter}`;
+      try {
+        const result = await api.compareCheckpoints(stageIndex, s.options, jobId, onProgress);
+        putCrossCheckpoint(key, result);
+        store.getState().setStatus(key, 'done');
+      } catch (error) {
+        const cancelled = isLabError(error) && error.code === 'cancelled';
+        store.getState().setStatus(key, cancelled ? 'pending' : 'error', cancelled ? undefined : error instanceof Error ? error.message : String(error));
+      } finally {
+        store.getState().setProgress(null);
+      }
+    },
+    checkParity() {
+      return api.verifyParity(store.getState().currentIndex);
+    },
+    cancelRunning() {
+      const progress = store.getState().progress;
+      if (progress) void api.cancel(progress.jobId);
+    },
+  };
+}
+
+/** The key under which a cross-checkpoint comparison of `stageIndex` is cached. */
+export function crossCheckpointKey(stageIndex: number, options: Parameters<typeof analysisKey>[1]): string {
+  return `cross|${stageIndex}|${analysisKey(-1, options)}`;
+}

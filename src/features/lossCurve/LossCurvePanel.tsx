@@ -1,0 +1,99 @@
+import { useEffect, useMemo, useState } from 'react';
+
+import { debiasedEma } from '../../analysis/ema';
+import { markViewDrawn } from '../../app/viewMarks';
+import { ChartFrame } from '../../charts/ChartFrame';
+import { renderLossCurve } from '../../charts/lossCurve';
+import { useLab } from '../../store/labStore';
+
+import type { LossCurveData, LossCurveOptions, LossHoverValue } from '../../charts/lossCurve';
+
+/**
+ * Every logged step of the run's loss, with EMA smoothing computed on the full series, a log
+ * toggle, training events and checkpoints marked, the current checkpoint's marker, and the
+ * ln K line: the SwAV loss when every assignment is uniform over K prototypes.
+ */
+export function LossCurvePanel() {
+  const run = useLab((s) => s.run);
+  const index = useLab((s) => s.currentIndex);
+  const setIndex = useLab((s) => s.setCurrentIndex);
+  const smoothing = useLab((s) => s.smoothing);
+  const setSmoothing = useLab((s) => s.setSmoothing);
+  const logY = useLab((s) => s.logY);
+  const setLogY = useLab((s) => s.setLogY);
+  const showRaw = useLab((s) => s.showRaw);
+  const setShowRaw = useLab((s) => s.setShowRaw);
+  const [hover, setHover] = useState<{ step: number; values: LossHoverValue[] } | null>(null);
+
+  const loss = run?.log.find((s) => s.id === 'loss') ?? run?.log[0] ?? null;
+  const smoothed = useMemo(() => (loss ? debiasedEma(loss.values, smoothing) : null), [loss, smoothing]);
+
+  const data = useMemo<LossCurveData | null>(() => {
+    if (!run || !loss || !smoothed) return null;
+    const k = run.nPrototypes;
+    return {
+      series: [{ id: loss.id, label: loss.id, steps: loss.steps, values: loss.values, smoothed }],
+      events: run.events.map((e) => ({ step: e.step, label: e.label, kind: e.kind })),
+      checkpoints: run.checkpoints.map((c) => ({ step: c.step, label: `checkpoint ${c.index + 1} (step ${c.step})` })),
+      currentStep: run.checkpoints[index]?.step ?? null,
+      referenceLines: k ? [{ value: Math.log(k), label: `ln K = ln ${k} = ${Math.log(k).toFixed(3)} (uniform assignments)` }] : [],
+    };
+  }, [run, loss, smoothed, index]);
+
+  const options = useMemo<Omit<LossCurveOptions, 'width'> & { width: number | 'auto' }>(
+    () => ({
+      width: 'auto',
+      height: 300,
+      logY,
+      showRaw,
+      title: 'SwAV training loss per step',
+      yLabel: loss?.id ?? 'loss',
+      onHover: (step, values) => setHover(step === null ? null : { step, values }),
+      onCheckpointClick: (i) => setIndex(i),
+    }),
+    [logY, showRaw, loss, setIndex],
+  );
+
+  useEffect(() => {
+    if (data) markViewDrawn('loss');
+  }, [data]);
+
+  if (!run) return <section className="panel loss">Loading the training log…</section>;
+  if (!loss) return <section className="panel loss">This run has no training log, so there is no loss curve to draw.</section>;
+
+  const nonFinite = countNonFinite(loss.values);
+  return (
+    <section className="panel loss" aria-label="Loss curve" data-testid="loss-panel">
+      <header>
+        <h2>Loss curve</h2>
+        <div className="controls">
+          <label>
+            Smoothing (EMA) <input type="range" min={0} max={0.999} step={0.001} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} data-testid="smoothing" />
+            <output>{smoothing.toFixed(3)}</output>
+          </label>
+          <label>
+            <input type="checkbox" checked={logY} onChange={(e) => setLogY(e.target.checked)} data-testid="log-toggle" /> log scale
+          </label>
+          <label>
+            <input type="checkbox" checked={showRaw} onChange={(e) => setShowRaw(e.target.checked)} /> raw values
+          </label>
+        </div>
+      </header>
+      {data && <ChartFrame render={renderLossCurve} data={data} options={options} />}
+      <p className="readout" data-testid="loss-readout">
+        {loss.values.length} logged steps{nonFinite > 0 ? `, ${nonFinite} NaN or infinite (drawn as gaps)` : ''}. Wheel to zoom, drag to pan, double-click to reset.
+        {hover && hover.values[0] ? ` Step ${hover.step}: loss ${fmt(hover.values[0].value)}, smoothed ${fmt(hover.values[0].smoothed)}.` : ''}
+      </p>
+    </section>
+  );
+}
+
+function countNonFinite(values: Float64Array): number {
+  let count = 0;
+  for (const v of values) if (!Number.isFinite(v)) count++;
+  return count;
+}
+
+function fmt(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? 'NaN' : v.toFixed(4);
+}

@@ -1,0 +1,72 @@
+import { useEffect, useMemo } from 'react';
+
+import { markViewDrawn } from '../../app/viewMarks';
+import { ChartFrame } from '../../charts/ChartFrame';
+import { renderHistogram } from '../../charts/histogram';
+import { AnalysisGate } from '../AnalysisGate';
+import { useCurrentAnalysis } from '../useCurrentAnalysis';
+
+import type { PairComparison } from '../../../workers/engineApi';
+
+/**
+ * Cosine similarity of matching pairs (two seeded augmented views of one image) against
+ * non-matching pairs (views of different images), for the encoder and the projection output.
+ */
+export function PairsPanel() {
+  const { status, result, error } = useCurrentAnalysis();
+  useEffect(() => {
+    if (result) markViewDrawn('pairs');
+  }, [result]);
+  return (
+    <section className="panel pairs" aria-label="Matching vs non-matching pairs" data-testid="pairs-panel">
+      <h2>Matching vs non-matching pairs</h2>
+      <AnalysisGate status={status} error={error}>
+        {result && (
+          <div className="pair-grid">
+            {result.pairs.map((p) => (
+              <PairView key={p.layer} pair={p} />
+            ))}
+          </div>
+        )}
+        {result && <p className="caption">Two views of each of {result.options.sampleCount} images: random resized crops and flips seeded by {result.options.seed}. A matching pair is an image's two views; non-matching pairs are views of different images.</p>}
+      </AnalysisGate>
+    </section>
+  );
+}
+
+function PairView({ pair }: { pair: PairComparison }) {
+  const data = useMemo(
+    () => ({
+      series: [
+        { id: 'matching', label: `matching (${pair.matching.total})`, edges: pair.matching.edges, counts: pair.matching.counts },
+        { id: 'non-matching', label: `non-matching (${pair.nonMatching.total})`, edges: pair.nonMatching.edges, counts: pair.nonMatching.counts },
+      ],
+    }),
+    [pair],
+  );
+  const options = useMemo(
+    () => ({
+      width: 'auto' as const,
+      height: 200,
+      title: `Cosine similarity, ${pair.layer} output`,
+      xLabel: 'cosine similarity',
+      density: true,
+      markers: [
+        { value: pair.matching.mean, label: 'mean matching' },
+        { value: pair.nonMatching.mean, label: 'mean non-matching' },
+      ].filter((m) => Number.isFinite(m.value)),
+    }),
+    [pair],
+  );
+  return (
+    <figure className="pair-view" data-testid={`pairs-${pair.layer}`}>
+      <figcaption>
+        <strong>{pair.layer === 'encoder' ? 'Encoder output' : 'Projection output'}</strong> · ROC AUC{' '}
+        <span data-testid={`auc-${pair.layer}`}>{pair.auc.toFixed(4)}</span> · top-1 retrieval{' '}
+        <span data-testid={`top1-${pair.layer}`}>{(pair.top1 * 100).toFixed(1)}%</span> (A→B), {(pair.top1Reverse * 100).toFixed(1)}% (B→A)
+        {pair.invalidIds.length > 0 ? ` · ${pair.invalidIds.length} zero vectors excluded (items ${pair.invalidIds.slice(0, 8).join(', ')})` : ''}
+      </figcaption>
+      <ChartFrame render={renderHistogram} data={data} options={options} />
+    </figure>
+  );
+}

@@ -1,0 +1,61 @@
+import { useEffect, useMemo } from 'react';
+
+import { markViewDrawn } from '../../app/viewMarks';
+import { ChartFrame } from '../../charts/ChartFrame';
+import { renderSpectrum } from '../../charts/spectrum';
+import { AnalysisGate } from '../AnalysisGate';
+import { useCurrentAnalysis } from '../useCurrentAnalysis';
+
+import type { SpectrumSummary } from '../../../workers/engineApi';
+
+/**
+ * Singular values of each projection-head weight matrix, and eigenvalues of the embedding
+ * covariances on a log scale with their effective rank: a collapsing head shows as a spectrum
+ * that falls off a cliff after a few components.
+ */
+export function SpectraPanel() {
+  const { status, result, error } = useCurrentAnalysis();
+  useEffect(() => {
+    if (result) markViewDrawn('spectra');
+  }, [result]);
+  return (
+    <section className="panel spectra" aria-label="Eigenspectra" data-testid="spectra-panel">
+      <h2>Eigenspectra</h2>
+      <AnalysisGate status={status} error={error}>
+        {result && (
+          <div className="spectra-grid">
+            <SpectrumView title="Singular values of the projection-head weights" spectra={result.weightSpectra} yLabel="singular value" testId="weight-spectra" />
+            <SpectrumView title="Eigenvalues of the embedding covariance" spectra={result.embeddingSpectra} yLabel="eigenvalue" testId="embedding-spectra" />
+          </div>
+        )}
+      </AnalysisGate>
+    </section>
+  );
+}
+
+function SpectrumView({ title, spectra, yLabel, testId }: { title: string; spectra: SpectrumSummary[]; yLabel: string; testId: string }) {
+  const data = useMemo(() => ({ series: spectra.map((s) => ({ id: s.name, label: `${s.name} [${s.shape.join('×')}]`, values: s.values })) }), [spectra]);
+  const options = useMemo(
+    () => ({
+      width: 'auto' as const,
+      height: 240,
+      title,
+      logY: true,
+      yLabel,
+    }),
+    [spectra, title, yLabel],
+  );
+  return (
+    <figure className="spectrum-view" data-testid={testId}>
+      <figcaption>{title}</figcaption>
+      <ChartFrame render={renderSpectrum} data={data} options={options} />
+      <ul className="spectrum-notes">
+        {spectra.map((s) => (
+          <li key={s.name} data-testid={`erank-${s.name}`}>
+            {s.name}: effective rank <strong>{Number.isFinite(s.effectiveRank) ? s.effectiveRank.toFixed(2) : 'undefined (all values zero)'}</strong> of {s.values.length}; numerical rank {s.numericalRank}
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}

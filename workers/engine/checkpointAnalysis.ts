@@ -1,0 +1,103 @@
+import { ckaMatrix, covarianceEigenvalues, effectiveRank, histogram, matchingPairStats, rsaMatrix, singularValues } from '../../src/analysis';
+import { assert } from '../../src/io/errors';
+
+import type { HostTensor } from '../../src/io/checkpoint';
+import type { SwavHeadSpec } from '../models/swavHeadSpec';
+import type { AnalysisOptions, CheckpointAnalysis, HistogramSummary, PairComparison, SimilarityMatrix, SpectrumSummary } from '../engineApi';
+import type { FeatureSet, Representation } from './embedder';
+
+/** Histogram bins over the cosine range [-1, 1]: 0.02 wide, fine enough to see two modes. */
+const COSINE_BINS = 100;
+
+/**
+ * Every per-checkpoint result the views draw, from the features of the two views (`a`, `b`)
+ * and the checkpoint's weights. Pure computation on host arrays (runs in the worker).
+ */
+export function analyseCheckpoint(
+  checkpointIndex: number,
+  options: AnalysisOptions,
+  a: FeatureSet,
+  b: FeatureSet,
+  tensors: Map<string, HostTensor>,
+  head: SwavHeadSpec | null,
+): Omit<CheckpointAnalysis, 'timings'> {
+  assert(a.n === b.n && a.reps.length === b.reps.length, () => `analyseCheckpoint: views differ: ${a.n} x ${a.reps.length} vs ${b.n} x ${b.reps.length}`);
+  const n = a.n;
+
+  const pairs: PairComparison[] = [];
+  for (const name of ['encoder', 'projection'] as const) {
+    const ra = a.reps.find((r) => r.name === name);
+    const rb = b.reps.find((r) => r.name === name);
+    if (ra && rb) pairs.push(comparePairs(name, ra, rb, n));
+  }
+
+  const labels = a.reps.map((r) => r.name);
+  const stageCka = toMatrix(ckaMatrix(a.reps, n, options.ckaEstimator), labels, `cka-${options.ckaEstimator}`, n);
+  const stageRsa = toMatrix(rsaMatrix(a.reps, n), labels, 'rsa-spearman', n);
+
+  const weightSpectra: SpectrumSummary[] = [];
+  for (const layer of head?.layers ?? []) {
+    if (layer.kind !== 'linear') continue;
+    weightSpectra.push(weightSpectrum(`${layer.key}.weight`, tensors.get(`${layer.key}.weight`)!));
+  }
+  if (head?.prototypes) weightSpectra.push(weightSpectrum(head.prototypes.key, tensors.get(head.prototypes.key)!));
+
+  const embeddingSpectra = a.reps
+    .filter((r) => r.name === 'encoder' || r.name === 'projection')
+    .map((r) => {
+      const s = covarianceEigenvalues(r.values, n, r.d);
+      return { name: `${r.name} output covariance`, shape: [r.d, r.d], values: s.values, effectiveRank: effectiveRank(s.values), numericalRank: s.numericalRank, kind: 'eigen' as const };
+    });
+
+  return { checkpointIndex, options, pairs, stageCka, stageRsa, weightSpectra, embeddingSpectra };
+}
+
+/** CKA and RSA of representation `stageIndex` between checkpoints (one FeatureSet each). */
+export function compareAcrossCheckpoints(
+  sets: FeatureSet[],
+  stageIndex: number,
+  labels: string[],
+  estimator: AnalysisOptions['ckaEstimator'],
+): { cka: SimilarityMatrix; rsa: SimilarityMatrix; stageName: string } {
+  assert(sets.length > 0, () => 'compareAcrossCheckpoints: no checkpoints');
+  const n = sets[0].n;
+  const reps = sets.map((s, i) => {
+    const rep = s.reps[stageIndex];
+    assert(rep !== undefined, () => `compareAcrossCheckpoints: checkpoint ${i} has ${s.reps.length} representations, no index ${stageIndex}`);
+    return rep;
+  });
+  return {
+    stageName: reps[0].name,
+    cka: toMatrix(ckaMatrix(reps, n, estimator), labels, `cka-${estimator}`, n),
+    rsa: toMatrix(rsaMatrix(reps, n), labels, 'rsa-spearman', n),
+  };
+}
+
+function comparePairs(layer: 'encoder' | 'projection', a: Representation, b: Representation, n: number): PairComparison {
+  const stats = matchingPairStats(a.values, b.values, n, a.d);
+  return {
+    layer,
+    matching: summarise(stats.matching, stats.meanMatching),
+    nonMatching: summarise(stats.nonMatching, stats.meanNonMatching),
+    auc: stats.auc,
+    top1: stats.top1,
+    top1Reverse: stats.top1Reverse,
+    validCount: stats.validCount,
+    invalidIds: Array.from(stats.invalidIds),
+  };
+}
+
+function summarise(values: Float64Array, mean: number): HistogramSummary {
+  const h = histogram(values, { bins: COSINE_BINS, domain: [-1, 1] });
+  return { edges: h.edges, counts: h.counts, total: values.length, mean };
+}
+
+function toMatrix(result: { values: Float64Array; reasons: readonly (string | null)[] }, labels: string[], measure: string, n: number): SimilarityMatrix {
+  return { labels, values: result.values, notes: [...result.reasons], measure, n };
+}
+
+function weightSpectrum(name: string, weight: HostTensor): SpectrumSummary {
+  const [rows, cols] = weight.shape;
+  const s = singularValues(weight.values, rows, cols);
+  return { name, shape: weight.shape, values: s.values, effectiveRank: effectiveRank(s.values), numericalRank: s.numericalRank, kind: 'singular' };
+}

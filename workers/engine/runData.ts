@@ -1,0 +1,109 @@
+import { readCheckpoint } from '../../src/io/checkpoint';
+import { LabError } from '../../src/io/errors';
+import { parseNumericCsv } from '../../src/io/logs/csvTable';
+import { normalizeRunManifest } from '../../src/io/run/runManifest';
+
+import type { LoadedCheckpoint } from '../../src/io/checkpoint';
+import type { RunManifest } from '../../src/io/run/runManifest';
+import type { LogSeries } from '../engineApi';
+
+/** A run's files, fetched: everything but the checkpoints, which load on demand. */
+export interface LoadedRun {
+  /** The manifest, normalised. */
+  manifest: RunManifest;
+  /** URL of the manifest's folder, ending in '/'. */
+  folderUrl: string;
+  /** Analysis images, [count, h, w, c] uint8. */
+  images: Uint8Array;
+  /** One label per image. */
+  labels: Uint8Array;
+  /** Label names. */
+  classNames: string[];
+  /** Number of analysis images. */
+  count: number;
+  /** Log columns other than the step, each at full resolution. */
+  log: LogSeries[];
+}
+
+/** Where the bundled demo's manifest sits under the app's public root. */
+export const DEMO_MANIFEST_PATH = 'models/fmnist-swav/manifest.json';
+
+/** Fetches a run's manifest, log and analysis images. Throws LabError with the URL on failure. */
+export async function fetchRun(manifestUrl: string): Promise<LoadedRun> {
+  const manifest = normalizeRunManifest(await fetchJson(manifestUrl), manifestUrl);
+  const folderUrl = new URL('.', manifestUrl).href;
+  const resolve = (path: string): string => new URL(path, folderUrl).href;
+
+  if (!manifest.dataset) throw new LabError('invalid_input', `${manifestUrl} names no analysis images ("dataset.analysisImages").`);
+  const [imageBytes, labelBytes, meta, logText] = await Promise.all([
+    fetchBytes(resolve(manifest.dataset.images)),
+    fetchBytes(resolve(manifest.dataset.labels)),
+    fetchJson(resolve(manifest.dataset.meta)) as Promise<Record<string, unknown>>,
+    manifest.log ? fetchText(resolve(manifest.log)) : Promise.resolve(null),
+  ]);
+
+  const { height, width, channels } = manifest.input;
+  const per = height * width * channels;
+  if (imageBytes.length % per !== 0) {
+    throw new LabError('corrupt_file', `${manifest.dataset.images} holds ${imageBytes.length} bytes, not a whole number of ${height}x${width}x${channels} images.`);
+  }
+  const count = imageBytes.length / per;
+  if (labelBytes.length !== count) {
+    throw new LabError('corrupt_file', `${manifest.dataset.labels} has ${labelBytes.length} labels for ${count} images; they must be one to one.`);
+  }
+
+  return {
+    manifest,
+    folderUrl,
+    images: imageBytes,
+    labels: labelBytes,
+    classNames: Array.isArray(meta.classes) ? meta.classes.map(String) : [],
+    count,
+    log: logText ? logSeries(logText, manifest.log!) : [],
+  };
+}
+
+/** Fetches and reads checkpoint `index` of the run's timeline. */
+export async function fetchCheckpoint(run: LoadedRun, index: number): Promise<LoadedCheckpoint> {
+  const entry = run.manifest.checkpoints[index];
+  if (!entry) throw new LabError('invalid_input', `The run has ${run.manifest.checkpoints.length} checkpoints; there is no checkpoint ${index}.`);
+  const bytes = await fetchBytes(new URL(entry.file, run.folderUrl).href);
+  return readCheckpoint(bytes, entry.file);
+}
+
+/** Splits a step log into one series per column, keyed on its 'step' column (or row number). */
+export function logSeries(text: string, source: string): LogSeries[] {
+  const table = parseNumericCsv(text, source);
+  const stepColumn = table.columns.find((c) => /^(step|iteration|iter|_step|global_step)$/i.test(c));
+  const rows = table.values.get(table.columns[0])!.length;
+  const steps = stepColumn ? table.values.get(stepColumn)! : Float64Array.from({ length: rows }, (_, i) => i);
+  return table.columns.filter((c) => c !== stepColumn).map((id) => ({ id, steps, values: table.values.get(id)! }));
+}
+
+async function fetchOk(url: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (cause) {
+    throw new LabError('invalid_input', `Could not fetch ${url}: the server did not answer. Is the lab still being served?`, { cause });
+  }
+  if (!response.ok) throw new LabError('invalid_input', `Fetching ${url} failed with HTTP ${response.status}. Check that the file exists under public/.`);
+  return response;
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
+}
+
+async function fetchText(url: string): Promise<string> {
+  return (await fetchOk(url)).text();
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  const text = await fetchText(url);
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new LabError('corrupt_file', `${url} is not valid JSON.`, { cause });
+  }
+}
