@@ -1,6 +1,6 @@
 import { readCheckpoint } from '../../src/io/checkpoint';
 import { LabError } from '../../src/io/errors';
-import { parseNumericCsv } from '../../src/io/logs/csvTable';
+import { parseTrainingLog } from '../../src/io/logs';
 import { normalizeRunManifest } from '../../src/io/run/runManifest';
 
 import type { LoadedCheckpoint } from '../../src/io/checkpoint';
@@ -35,11 +35,11 @@ export async function fetchRun(manifestUrl: string): Promise<LoadedRun> {
   const resolve = (path: string): string => new URL(path, folderUrl).href;
 
   if (!manifest.dataset) throw new LabError('invalid_input', `${manifestUrl} names no analysis images ("dataset.analysisImages").`);
-  const [imageBytes, labelBytes, meta, logText] = await Promise.all([
+  const [imageBytes, labelBytes, meta, logBytes] = await Promise.all([
     fetchBytes(resolve(manifest.dataset.images)),
     fetchBytes(resolve(manifest.dataset.labels)),
     fetchJson(resolve(manifest.dataset.meta)) as Promise<Record<string, unknown>>,
-    manifest.log ? fetchText(resolve(manifest.log)) : Promise.resolve(null),
+    manifest.log ? fetchBytes(resolve(manifest.log)) : Promise.resolve(null),
   ]);
 
   const { height, width, channels } = manifest.input;
@@ -59,7 +59,7 @@ export async function fetchRun(manifestUrl: string): Promise<LoadedRun> {
     labels: labelBytes,
     classNames: Array.isArray(meta.classes) ? meta.classes.map(String) : [],
     count,
-    log: logText ? logSeries(logText, manifest.log!) : [],
+    log: logBytes ? logSeries(logBytes, manifest.log!) : [],
   };
 }
 
@@ -71,13 +71,9 @@ export async function fetchCheckpoint(run: LoadedRun, index: number): Promise<Lo
   return readCheckpoint(bytes, entry.file);
 }
 
-/** Splits a step log into one series per column, keyed on its 'step' column (or row number). */
-export function logSeries(text: string, source: string): LogSeries[] {
-  const table = parseNumericCsv(text, source);
-  const stepColumn = table.columns.find((c) => /^(step|iteration|iter|_step|global_step)$/i.test(c));
-  const rows = table.values.get(table.columns[0])!.length;
-  const steps = stepColumn ? table.values.get(stepColumn)! : Float64Array.from({ length: rows }, (_, i) => i);
-  return table.columns.filter((c) => c !== stepColumn).map((id) => ({ id, steps, values: table.values.get(id)! }));
+/** A training log's series at full resolution, whatever format the run wrote it in. */
+export function logSeries(bytes: Uint8Array, fileName: string): LogSeries[] {
+  return parseTrainingLog(bytes, fileName).series.map((s) => ({ id: s.id, steps: s.steps, values: s.values }));
 }
 
 async function fetchOk(url: string): Promise<Response> {
