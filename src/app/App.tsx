@@ -7,6 +7,7 @@ import { ScrubberPanel } from '../features/scrubber/ScrubberPanel';
 import { SimilarityPanel } from '../features/similarity/SimilarityPanel';
 import { SpectraPanel } from '../features/spectra/SpectraPanel';
 import { useLab } from '../store/labStore';
+import { ControllerContext } from './controllerContext';
 
 import type { LabController } from './labController';
 
@@ -16,6 +17,7 @@ export function App({ controller }: { controller: LabController }) {
   const status = useLab((s) => s.engineStatus);
   const error = useLab((s) => s.engineError);
   return (
+    <ControllerContext.Provider value={controller}>
     <div className="lab">
       <header className="lab-header">
         <h1>SwAV interpretability lab</h1>
@@ -41,5 +43,6 @@ export function App({ controller }: { controller: LabController }) {
         <ParityPanel controller={controller} />
       </main>
     </div>
+    </ControllerContext.Provider>
   );
 }

@@ -18,8 +18,10 @@ export interface LabController {
   compareAcrossCheckpoints(stageIndex: number): Promise<void>;
   /** Runs the PyTorch parity check on the current checkpoint. */
   checkParity(): Promise<ParityReport>;
-  /** Cancels the running job. */
+  /** Cancels the running job; a cancelled checkpoint waits for `retry` instead of restarting. */
   cancelRunning(): void;
+  /** Computes the current checkpoint's analysis again after a cancel or an error. */
+  retry(): void;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface LabController {
 export function startLab(client: EngineClient, store: LabStore, url: UrlState, baseUrl: string): LabController {
   const { api } = client;
   let running: { jobId: string; key: string } | null = null;
+  let userCancelled: string | null = null;
 
   const onProgress = Comlink.proxy((p: JobProgress) => {
     if (running?.jobId === p.jobId || p.jobId.startsWith('cross')) store.getState().setProgress(p);
@@ -40,7 +43,8 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     if (!s.run) return;
     const index = s.currentIndex;
     const key = analysisKey(index, s.options);
-    if (getAnalysis(key) || s.status[key] === 'running') return;
+    const status = s.status[key];
+    if (getAnalysis(key) || status === 'running' || status === 'cancelled' || status === 'error') return;
     if (running && running.key !== key) {
       void api.cancel(running.jobId);
     }
@@ -52,7 +56,10 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
       putAnalysis(key, result);
       store.getState().setStatus(key, 'done');
     } catch (error) {
-      if (isLabError(error) && error.code === 'cancelled') store.getState().setStatus(key, 'pending');
+      if (isLabError(error) && error.code === 'cancelled') {
+        // Cancelled by the user: wait for Retry. Superseded by the scrubber: recompute on return.
+        store.getState().setStatus(key, userCancelled === jobId ? 'cancelled' : 'pending');
+      }
       else {
         logError('controller', `analysis of checkpoint ${index} failed`, error);
         store.getState().setStatus(key, 'error', error instanceof Error ? error.message : String(error));
@@ -100,7 +107,7 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
         store.getState().setStatus(key, 'done');
       } catch (error) {
         const cancelled = isLabError(error) && error.code === 'cancelled';
-        store.getState().setStatus(key, cancelled ? 'pending' : 'error', cancelled ? undefined : error instanceof Error ? error.message : String(error));
+        store.getState().setStatus(key, cancelled ? 'cancelled' : 'error', cancelled ? undefined : error instanceof Error ? error.message : String(error));
       } finally {
         store.getState().setProgress(null);
       }
@@ -110,7 +117,14 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     },
     cancelRunning() {
       const progress = store.getState().progress;
-      if (progress) void api.cancel(progress.jobId);
+      if (!progress) return;
+      userCancelled = progress.jobId;
+      void api.cancel(progress.jobId);
+    },
+    retry() {
+      const s = store.getState();
+      s.setStatus(analysisKey(s.currentIndex, s.options), 'pending');
+      void ensureAnalysis();
     },
   };
 }

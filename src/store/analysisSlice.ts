@@ -4,7 +4,7 @@ import type { AnalysisOptions } from '../../workers/engineApi';
 import type { LabState } from './labStore';
 
 /** Status of one checkpoint's analysis. */
-export type AnalysisStatus = 'pending' | 'running' | 'done' | 'error';
+export type AnalysisStatus = 'pending' | 'running' | 'done' | 'error' | 'cancelled';
 
 /** Which checkpoints have results; the results themselves live in resultCache by key. */
 export interface AnalysisState {

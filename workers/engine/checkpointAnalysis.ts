@@ -6,8 +6,8 @@ import type { SwavHeadSpec } from '../models/swavHeadSpec';
 import type { AnalysisOptions, CheckpointAnalysis, HistogramSummary, PairComparison, SimilarityMatrix, SpectrumSummary } from '../engineApi';
 import type { FeatureSet, Representation } from './embedder';
 
-/** Histogram bins over the cosine range [-1, 1]: 0.02 wide, fine enough to see two modes. */
-const COSINE_BINS = 100;
+/** Histogram bins over the range both distributions span, shared so they overlay bin for bin. */
+const COSINE_BINS = 80;
 
 /**
  * Every per-checkpoint result the views draw, from the features of the two views (`a`, `b`)
@@ -75,10 +75,11 @@ export function compareAcrossCheckpoints(
 
 function comparePairs(layer: 'encoder' | 'projection', a: Representation, b: Representation, n: number): PairComparison {
   const stats = matchingPairStats(a.values, b.values, n, a.d);
+  const domain = sharedDomain(stats.matching, stats.nonMatching);
   return {
     layer,
-    matching: summarise(stats.matching, stats.meanMatching),
-    nonMatching: summarise(stats.nonMatching, stats.meanNonMatching),
+    matching: summarise(stats.matching, stats.meanMatching, domain),
+    nonMatching: summarise(stats.nonMatching, stats.meanNonMatching, domain),
     auc: stats.auc,
     top1: stats.top1,
     top1Reverse: stats.top1Reverse,
@@ -87,8 +88,27 @@ function comparePairs(layer: 'encoder' | 'projection', a: Representation, b: Rep
   };
 }
 
-function summarise(values: Float64Array, mean: number): HistogramSummary {
-  const h = histogram(values, { bins: COSINE_BINS, domain: [-1, 1] });
+/**
+ * The cosine range both distributions cover, padded by one bin and kept inside [-1, 1]. At
+ * initialisation every cosine can sit within 0.01 of 1; a fixed [-1, 1] range would put both
+ * distributions into the last bin.
+ */
+function sharedDomain(a: Float64Array, b: Float64Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const values of [a, b]) {
+    for (const v of values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [-1, 1];
+  const pad = Math.max((hi - lo) / COSINE_BINS, 1e-6);
+  return [Math.max(-1, lo - pad), Math.min(1, hi + pad)];
+}
+
+function summarise(values: Float64Array, mean: number, domain: [number, number]): HistogramSummary {
+  const h = histogram(values, { bins: COSINE_BINS, domain });
   return { edges: h.edges, counts: h.counts, total: values.length, mean };
 }
 

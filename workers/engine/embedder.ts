@@ -55,6 +55,9 @@ export async function embed(network: SwavNetwork, inputs: Float32Array, shape: [
 
   try {
     for (let start = 0; start < n; start += EMBED_BATCH) {
+      // On cpu and wasm, data() resolves without a macrotask, so a cancel message would never be
+      // read until the job ended; yielding here lets the worker take messages between batches.
+      await yieldToEventLoop();
       if (hooks.isCancelled()) throw new LabError('cancelled', 'The job was cancelled; nothing computed so far was kept.');
       const count = Math.min(EMBED_BATCH, n - start);
       const outputs = tf.tidy(() => {
@@ -77,6 +80,10 @@ export async function embed(network: SwavNetwork, inputs: Float32Array, shape: [
     std.dispose();
   }
   return { n, reps: reps ?? [] };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function repName(i: number, total: number, network: SwavNetwork): string {

@@ -34,6 +34,13 @@ export function PairsPanel() {
   );
 }
 
+/** Shown instead of a statistic that has no defined value. */
+const UNDEFINED_NOTE = 'undefined (fewer than two items with non-zero vectors)';
+
+function percent(value: number): string {
+  return Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : UNDEFINED_NOTE;
+}
+
 function PairView({ pair }: { pair: PairComparison }) {
   const data = useMemo(
     () => ({
@@ -62,8 +69,8 @@ function PairView({ pair }: { pair: PairComparison }) {
     <figure className="pair-view" data-testid={`pairs-${pair.layer}`}>
       <figcaption>
         <strong>{pair.layer === 'encoder' ? 'Encoder output' : 'Projection output'}</strong> · ROC AUC{' '}
-        <span data-testid={`auc-${pair.layer}`}>{pair.auc.toFixed(4)}</span> · top-1 retrieval{' '}
-        <span data-testid={`top1-${pair.layer}`}>{(pair.top1 * 100).toFixed(1)}%</span> (A→B), {(pair.top1Reverse * 100).toFixed(1)}% (B→A)
+        <span data-testid={`auc-${pair.layer}`}>{Number.isFinite(pair.auc) ? pair.auc.toFixed(4) : UNDEFINED_NOTE}</span> · top-1 retrieval{' '}
+        <span data-testid={`top1-${pair.layer}`}>{percent(pair.top1)}</span> (A→B), {percent(pair.top1Reverse)} (B→A) · {pair.validCount} valid items
         {pair.invalidIds.length > 0 ? ` · ${pair.invalidIds.length} zero vectors excluded (items ${pair.invalidIds.slice(0, 8).join(', ')})` : ''}
       </figcaption>
       <ChartFrame render={renderHistogram} data={data} options={options} />

@@ -29,7 +29,7 @@ export function ParityPanel({ controller }: { controller: LabController }) {
       </p>
       {error && <p className="view-error" role="alert">{error}</p>}
       {report && (
-        <table data-testid="parity-table" data-pass={String(report.pass)}>
+        <table data-testid="parity-table" data-pass={String(report.pass)} data-checkpoint={report.checkpointIndex}>
           <caption>
             {report.pass ? 'Matches' : 'Does not match'} PyTorch within {report.tolerance} on {report.backend} (max abs difference, scaled by the largest reference value where it exceeds 1)
           </caption>
