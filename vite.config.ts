@@ -12,9 +12,9 @@ export default defineConfig({
   plugins: [react()],
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
-  worker: { format: 'es' },
-  // No minification: tfjs-backend-wasm starts its threads by serialising its module factory with
-  // Function.prototype.toString, and a minifier renames the free variables that source refers to
-  // ("e is not defined" in every pthread worker, and the WASM backend never starts).
-  build: { target: 'es2022', chunkSizeWarningLimit: 8192, minify: false },
+  // The engine worker is not minified: tfjs-backend-wasm starts its threads by serialising its
+  // module factory with Function.prototype.toString, and a minifier renames the free variables
+  // that source refers to ("e is not defined" in every pthread worker; WASM never starts).
+  worker: { format: 'es', rolldownOptions: { output: { minify: false } } },
+  build: { target: 'es2022', chunkSizeWarningLimit: 8192 },
 });
