@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 /** Port of the production preview the end-to-end tests run against. */
-const PORT = 4173;
+const PORT = Number(process.env.LAB_E2E_PORT ?? 4173);
 
 /**
  * End-to-end tests in Debian's Chromium (never a downloaded browser) with WebGPU enabled; on a
