@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { LabError } from '../../src/io/errors';
 
-import type { SwavNetwork } from '../models/swavNetwork';
+import type { EncoderNetwork } from '../models/network';
 
 /** Images per forward pass. 64 keeps WebGPU buffers small and batches the WASM kernels well. */
 export const EMBED_BATCH = 64;
@@ -46,7 +46,7 @@ export interface JobHooks {
  * each stage's global-average-pooled output, the encoder output and the projection as host
  * arrays. Intermediate tensors are released after every batch.
  */
-export async function embed(network: SwavNetwork, inputs: Float32Array, shape: [number, number, number, number], norm: Normalisation, hooks: JobHooks): Promise<FeatureSet> {
+export async function embed(network: EncoderNetwork, inputs: Float32Array, shape: [number, number, number, number], norm: Normalisation, hooks: JobHooks): Promise<FeatureSet> {
   const [n, h, w, c] = shape;
   const per = h * w * c;
   const mean = tf.tensor1d(norm.mean, 'float32');
@@ -60,18 +60,23 @@ export async function embed(network: SwavNetwork, inputs: Float32Array, shape: [
       await yieldToEventLoop();
       if (hooks.isCancelled()) throw new LabError('cancelled', 'The job was cancelled; nothing computed so far was kept.');
       const count = Math.min(EMBED_BATCH, n - start);
-      const outputs = tf.tidy(() => {
+      let widths: number[] = [];
+      // One [count, sum of widths] tensor and one read-back per batch: on WebGPU every data() is
+      // a queue sync plus a buffer map, which cost more than the forward pass at small batches.
+      const packed = tf.tidy(() => {
         const x = tf.tensor4d(inputs.subarray(start * per, (start + count) * per), [count, h, w, c], 'float32');
         const out = network.forward(tf.div(tf.sub(x, mean), std) as tf.Tensor4D);
         const pooledStages = [out.stem, ...out.stages].map((t) => tf.mean(t, [1, 2]) as tf.Tensor2D);
-        return [...pooledStages, out.pooled, ...(out.embedding ? [out.embedding] : [])];
+        const parts = [...pooledStages, out.pooled, ...(out.embedding ? [out.embedding] : [])];
+        widths = parts.map((t) => t.shape[1]);
+        return tf.concat(parts, 1) as tf.Tensor2D;
       });
       try {
-        const data = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
-        reps ??= outputs.map((t, i) => ({ name: repName(i, outputs.length, network), d: t.shape[1], values: new Float32Array(n * t.shape[1]) }));
-        data.forEach((values, i) => reps![i].values.set(values, start * reps![i].d));
+        const data = (await packed.data()) as Float32Array;
+        reps ??= widths.map((d, i) => ({ name: repName(i, widths.length, network), d, values: new Float32Array(n * d) }));
+        unpackRows(data, count, widths, reps, start);
       } finally {
-        outputs.forEach((t) => t.dispose());
+        packed.dispose();
       }
       hooks.onBatch(start + count);
     }
@@ -82,12 +87,25 @@ export async function embed(network: SwavNetwork, inputs: Float32Array, shape: [
   return { n, reps: reps ?? [] };
 }
 
+/** Splits rows of concatenated representations into each representation's array (mutates `reps`). */
+function unpackRows(data: Float32Array, count: number, widths: number[], reps: Representation[], start: number): void {
+  const total = widths.reduce((a, b) => a + b, 0);
+  for (let row = 0; row < count; row++) {
+    let offset = row * total;
+    for (let i = 0; i < widths.length; i++) {
+      const d = widths[i];
+      reps[i].values.set(data.subarray(offset, offset + d), (start + row) * d);
+      offset += d;
+    }
+  }
+}
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-function repName(i: number, total: number, network: SwavNetwork): string {
-  const stageCount = network.encoderSpec.stages.length + 1;
+function repName(i: number, total: number, network: EncoderNetwork): string {
+  const stageCount = network.stageNames.length;
   if (i === 0) return 'stem';
   if (i < stageCount) return `stage${i}`;
   if (i === stageCount) return 'encoder';

@@ -4,7 +4,7 @@ import { readSafetensors } from '../../src/io/checkpoint';
 import { LabError } from '../../src/io/errors';
 
 import type { HostTensor } from '../../src/io/checkpoint';
-import type { SwavNetwork } from '../models/swavNetwork';
+import type { EncoderNetwork } from '../models/network';
 import type { BackendName, ParityReport } from '../engineApi';
 
 /** The lab's promise: outputs match PyTorch to 1e-4, scaled by the largest reference value past 1. */
@@ -17,13 +17,13 @@ const referenceCache = new Map<string, Promise<Map<string, HostTensor>>>();
  * Runs the reference inputs through `network` and compares every output with the reference
  * file PyTorch wrote for the checkpoint at `step` (tensor names `stepNNNNN/<output>`).
  */
-export async function checkParity(network: SwavNetwork, referenceUrl: string, step: number, checkpointIndex: number, backend: BackendName): Promise<ParityReport> {
+export async function checkParity(network: EncoderNetwork, referenceUrl: string, step: number, checkpointIndex: number, backend: BackendName): Promise<ParityReport> {
   return compareWithReference(network, await loadReference(referenceUrl), referenceUrl, step, checkpointIndex, backend);
 }
 
 /** The comparison itself, on a reference already read (Node tests call this with a local file). */
 export async function compareWithReference(
-  network: SwavNetwork,
+  network: EncoderNetwork,
   reference: Map<string, HostTensor>,
   referenceUrl: string,
   step: number,
@@ -45,6 +45,7 @@ export async function compareWithReference(
     if (out.projector) named.push(['projector', out.projector]);
     if (out.embedding) named.push(['embedding', out.embedding]);
     if (out.scores) named.push(['scores', out.scores]);
+    if (out.logits) named.push(['logits', out.logits]);
     return named;
   });
 

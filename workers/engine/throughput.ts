@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { applyResNetLayers } from '../models/resnetLayersModel';
 import { embed } from './embedder';
 
 import type { HostTensor } from '../../src/io/checkpoint';
@@ -83,7 +84,7 @@ export async function measureThroughput(
 
 /** The network as an ordinary tfjs functional LayersModel, ending at the projector's output. */
 function buildLayersModel(model: RecognisedModel, inputShape: [number, number, number]): tf.LayersModel {
-  const spec = model.network.encoderSpec;
+  const arch = model.network.architecture;
   const tensors = model.tensors;
   const input = tf.input({ shape: inputShape });
 
@@ -96,21 +97,26 @@ function buildLayersModel(model: RecognisedModel, inputShape: [number, number, n
   };
 
   let x = input;
-  for (const c of spec.stem) x = convLayer(x, c);
-  // Zero padding equals -inf padding here: the max pool's input is post-ReLU.
-  x = tf.layers.zeroPadding2d({ padding: 1 }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid' }).apply(x) as tf.SymbolicTensor;
-  for (const block of spec.stages.flat()) {
-    let conv = x;
-    for (const c of block.convs) conv = convLayer(conv, c);
-    let id = x;
-    if (block.idPool) id = tf.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: 'same' }).apply(id) as tf.SymbolicTensor;
-    if (block.idConv) id = convLayer(id, block.idConv);
-    x = tf.layers.reLU().apply(tf.layers.add().apply([conv, id]) as tf.SymbolicTensor) as tf.SymbolicTensor;
+  if (arch.family === 'torchvision-resnet') {
+    x = applyResNetLayers(input, arch.encoder, tensors);
+  } else {
+    const spec = arch.encoder;
+    for (const c of spec.stem) x = convLayer(x, c);
+    // Zero padding equals -inf padding here: the max pool's input is post-ReLU.
+    x = tf.layers.zeroPadding2d({ padding: 1 }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid' }).apply(x) as tf.SymbolicTensor;
+    for (const block of spec.stages.flat()) {
+      let conv = x;
+      for (const c of block.convs) conv = convLayer(conv, c);
+      let id = x;
+      if (block.idPool) id = tf.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: 'same' }).apply(id) as tf.SymbolicTensor;
+      if (block.idConv) id = convLayer(id, block.idConv);
+      x = tf.layers.reLU().apply(tf.layers.add().apply([conv, id]) as tf.SymbolicTensor) as tf.SymbolicTensor;
+    }
   }
-  const maxPool = tf.layers.globalMaxPooling2d({}).apply(x) as tf.SymbolicTensor;
   const avgPool = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
-  let z = tf.layers.concatenate().apply([maxPool, avgPool]) as tf.SymbolicTensor;
+  // The engine's global pool: fastai's [max, avg] concat, or torchvision's average alone.
+  let z = arch.pooling === 'avg' ? avgPool : (tf.layers.concatenate().apply([tf.layers.globalMaxPooling2d({}).apply(x) as tf.SymbolicTensor, avgPool]) as tf.SymbolicTensor);
 
   for (const layer of model.network.headSpec?.layers ?? []) {
     if (layer.kind === 'linear') {

@@ -51,10 +51,19 @@ export function batchNormAffine(tensors: Map<string, HostTensor>, key: string, e
  * and BatchNorm2d at `${key}.1`. The returned tensors are owned by the caller.
  */
 export function foldConvBn(tensors: Map<string, HostTensor>, key: string, stride: number, relu: boolean): FoldedConv {
-  const weight = need(tensors, `${key}.0.weight`);
-  assert(weight.shape.length === 4, () => `foldConvBn: ${key}.0.weight has shape [${weight.shape}], expected [out, in, kh, kw]`);
+  return foldConvBnAt(tensors, `${key}.0`, `${key}.1`, stride, relu);
+}
+
+/**
+ * Like foldConvBn for any naming: conv weight [out, in, kh, kw] at `${convKey}.weight` and the
+ * BatchNorm2d at `${bnKey}` (torchvision's 'layer1.0.conv1' / 'layer1.0.bn1'). The returned
+ * tensors are owned by the caller.
+ */
+export function foldConvBnAt(tensors: Map<string, HostTensor>, convKey: string, bnKey: string, stride: number, relu: boolean): FoldedConv {
+  const weight = need(tensors, `${convKey}.weight`);
+  assert(weight.shape.length === 4, () => `foldConvBn: ${convKey}.weight has shape [${weight.shape}], expected [out, in, kh, kw]`);
   const [out, inCh, kh, kw] = weight.shape;
-  const { scale, shift } = batchNormAffine(tensors, `${key}.1`);
+  const { scale, shift } = batchNormAffine(tensors, bnKey);
 
   // OIHW -> HWIO with the BN scale folded into each output channel.
   const hwio = new Float32Array(kh * kw * inCh * out);

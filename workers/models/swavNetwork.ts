@@ -1,29 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { applyConv, applyLinear, foldConvBn, foldLinear } from './foldedLayers';
+import { applyConv, foldConvBn } from './foldedLayers';
+import { applyHeads, createHeadLayers, disposeHeadLayers, globalPool } from './headLayers';
 
 import type { HostTensor } from '../../src/io/checkpoint';
-import type { FoldedConv, FoldedLinear } from './foldedLayers';
+import type { ClassifierHeadSpec } from './classifierHeadSpec';
+import type { FoldedConv } from './foldedLayers';
+import type { HeadLayers } from './headLayers';
+import type { EncoderNetwork, NetworkOutputs, PoolingKind, RecognisedArchitecture } from './network';
 import type { SwavHeadSpec } from './swavHeadSpec';
 import type { XResNetSpec } from './xresnetSpec';
 
-/** Norm floor of F.normalize (PyTorch's default eps for L2 normalisation). */
-const L2_EPS = 1e-12;
+export type { NetworkOutputs } from './network';
 
-/** Every intermediate the views and the parity check read, for one batch. */
-export interface NetworkOutputs {
-  /** Output of the stem max pool, [batch, h, w, c]. */
-  stem: tf.Tensor4D;
-  /** Output of each stage, [batch, h, w, c]. */
-  stages: tf.Tensor4D[];
-  /** Encoder output: concat of [max, avg] global pools, [batch, 2 * c]. */
-  pooled: tf.Tensor2D;
-  /** Projector output before normalisation, [batch, dim]; null without a head. */
-  projector: tf.Tensor2D | null;
-  /** L2-normalised projection, [batch, dim]; null without a head. */
-  embedding: tf.Tensor2D | null;
-  /** Cosine scores against the prototypes, [batch, K]; null without prototypes. */
-  scores: tf.Tensor2D | null;
+/** The recognised architecture of a fastai XResNet. */
+type XResNetArchitecture = Extract<RecognisedArchitecture, { family: 'xresnet' }>;
+
+/** Heads beside the encoder other than the SwAV head, for fromStateDict. */
+export interface SwavNetworkOptions {
+  /** The classifier head, when the checkpoint is a fine-tuned model; default none. */
+  classifier?: ClassifierHeadSpec | null;
+  /** The global pool; default fastai's concat pool ('max-avg'), as self_supervised's encoder. */
+  pooling?: PoolingKind;
 }
 
 interface FoldedBlock {
@@ -33,28 +31,42 @@ interface FoldedBlock {
 }
 
 /**
- * An XResNet encoder with an optional SwAV head, in eval mode (BatchNorm running statistics,
- * folded into the convolutions). Inputs are NHWC; weights were converted from PyTorch's NCHW.
+ * An XResNet encoder with an optional SwAV head and classifier, in eval mode (BatchNorm running
+ * statistics, folded into the convolutions). Inputs are NHWC; weights were converted from
+ * PyTorch's NCHW. `pooled` is the concat pool [max, avg] of self_supervised's encoder, or the
+ * average pool of a whole fastai XResNet classifier (whose Linear reads C features).
  */
-export class SwavNetwork {
+export class SwavNetwork implements EncoderNetwork {
+  readonly family = 'xresnet' as const;
+  readonly architecture: XResNetArchitecture;
   readonly encoderSpec: XResNetSpec;
   readonly headSpec: SwavHeadSpec | null;
+  readonly classifierSpec: ClassifierHeadSpec | null;
+  readonly stageNames: readonly string[];
   private readonly stem: FoldedConv[];
   private readonly blocks: FoldedBlock[][];
-  private readonly projector: FoldedLinear[];
-  private readonly prototypes: tf.Tensor2D | null;
+  private readonly heads: HeadLayers;
 
-  private constructor(encoderSpec: XResNetSpec, headSpec: SwavHeadSpec | null, stem: FoldedConv[], blocks: FoldedBlock[][], projector: FoldedLinear[], prototypes: tf.Tensor2D | null) {
-    this.encoderSpec = encoderSpec;
-    this.headSpec = headSpec;
+  private constructor(architecture: XResNetArchitecture, stem: FoldedConv[], blocks: FoldedBlock[][], heads: HeadLayers) {
+    this.architecture = architecture;
+    this.encoderSpec = architecture.encoder;
+    this.headSpec = architecture.head;
+    this.classifierSpec = architecture.classifier;
+    this.stageNames = ['stem', ...architecture.encoder.stages.map((_, i) => `stage${i + 1}`)];
     this.stem = stem;
     this.blocks = blocks;
-    this.projector = projector;
-    this.prototypes = prototypes;
+    this.heads = heads;
   }
 
   /** Uploads the weights named by the specs (keys already stripped of wrapper prefixes). */
-  static fromStateDict(tensors: Map<string, HostTensor>, encoderSpec: XResNetSpec, headSpec: SwavHeadSpec | null): SwavNetwork {
+  static fromStateDict(tensors: Map<string, HostTensor>, encoderSpec: XResNetSpec, headSpec: SwavHeadSpec | null, options: SwavNetworkOptions = {}): SwavNetwork {
+    const architecture: XResNetArchitecture = {
+      family: 'xresnet',
+      encoder: encoderSpec,
+      head: headSpec,
+      classifier: options.classifier ?? null,
+      pooling: options.pooling ?? 'max-avg',
+    };
     const stem = encoderSpec.stem.map((c) => foldConvBn(tensors, c.key, c.stride, c.relu));
     const blocks = encoderSpec.stages.map((stage) =>
       stage.map((b) => ({
@@ -63,24 +75,7 @@ export class SwavNetwork {
         idConv: b.idConv ? foldConvBn(tensors, b.idConv.key, 1, false) : null,
       })),
     );
-    const projector: FoldedLinear[] = [];
-    if (headSpec) {
-      const layers = headSpec.layers;
-      for (let i = 0; i < layers.length; i++) {
-        const layer = layers[i];
-        if (layer.kind !== 'linear') continue;
-        const next = layers[i + 1];
-        const bn = next?.kind === 'batchnorm' ? next : null;
-        projector.push(foldLinear(tensors, layer.key, bn ? bn.key : null, bn ? bn.reluAfter : layer.reluAfter));
-      }
-    }
-    let prototypes: tf.Tensor2D | null = null;
-    if (headSpec?.prototypes) {
-      const p = tensors.get(headSpec.prototypes.key)!;
-      // [K, dim] -> [dim, K] so scores are embedding @ prototypes.
-      prototypes = tf.tidy(() => tf.tensor2d(p.values as Float32Array, [p.shape[0], p.shape[1]], 'float32').transpose() as tf.Tensor2D);
-    }
-    return new SwavNetwork(encoderSpec, headSpec, stem, blocks, projector, prototypes);
+    return new SwavNetwork(architecture, stem, blocks, createHeadLayers(tensors, headSpec, architecture.classifier));
   }
 
   /**
@@ -100,16 +95,8 @@ export class SwavNetwork {
       stages.push(h);
     }
 
-    // fastai AdaptiveConcatPool2d concatenates [max, avg], max first.
-    const pooled = tf.concat([tf.max(h, [1, 2]), tf.mean(h, [1, 2])], 1) as tf.Tensor2D;
-    if (this.projector.length === 0) return { stem, stages, pooled, projector: null, embedding: null, scores: null };
-
-    let z: tf.Tensor2D = pooled;
-    for (const layer of this.projector) z = applyLinear(z, layer);
-    const norm = tf.maximum(tf.norm(z, 2, 1, true), L2_EPS);
-    const embedding = tf.div(z, norm) as tf.Tensor2D;
-    const scores = this.prototypes ? (tf.matMul(embedding, this.prototypes) as tf.Tensor2D) : null;
-    return { stem, stages, pooled, projector: z, embedding, scores };
+    const pooled = globalPool(h, this.architecture.pooling);
+    return { stem, stages, pooled, ...applyHeads(pooled, this.heads) };
   }
 
   /** Releases every weight tensor. */
@@ -119,11 +106,7 @@ export class SwavNetwork {
       c.filter.dispose();
       c.bias.dispose();
     }
-    for (const l of this.projector) {
-      l.weight.dispose();
-      l.bias.dispose();
-    }
-    this.prototypes?.dispose();
+    disposeHeadLayers(this.heads);
   }
 }
 

@@ -1,5 +1,5 @@
 import { LabError } from '../../src/io/errors';
-import { compareStateDict, isBatchCounter, sameShape } from './stateDictKeys';
+import { compareStateDict, isBatchCounter } from './stateDictKeys';
 
 import type { ShapeTable } from './stateDictKeys';
 
@@ -58,47 +58,68 @@ export interface XResNetSpec {
   outChannels: number;
 }
 
-/** Matches a convpath conv weight and captures the encoder prefix and the stage index. */
-const CONVPATH_KEY = /^(.*?)(\d+)\.0\.convpath\.0\.0\.weight$/;
+/** Any convpath key; captures the encoder prefix and the stage's child index. */
+const CONVPATH_KEY = /^(.*?)(\d+)\.\d+\.convpath\.\d+\.[01]\./;
 
 /**
  * Finds the XResNet encoder inside `shapes` (keys already stripped of wrapper prefixes) and
  * returns its layout. Throws LabError 'unknown_architecture' when no XResNet is there, and
- * 'state_dict_mismatch' with a strict-load report when one is there but incomplete.
+ * 'state_dict_mismatch' when one is there but too incomplete to read its widths.
  */
 export function recognizeXResNet(shapes: ShapeTable): XResNetSpec {
-  const prefix = findEncoderPrefix(shapes);
-  const stem: ConvLayerSpec[] = [];
-  for (let i = 0; shapes.has(`${prefix}${i}.0.weight`) && !shapes.has(`${prefix}${i}.0.convpath.0.0.weight`); i++) {
-    stem.push(convLayer(shapes, `${prefix}${i}`, i === 0 ? 2 : 1, true));
+  const spec = findXResNet(shapes);
+  if (!spec) {
+    throw new LabError('unknown_architecture', 'No XResNet encoder found: the file has no keys like "<n>.0.convpath.0.0.weight". The lab recognises fastai XResNet encoders (as self_supervised saves them) and the demo encoder.');
   }
-  if (stem.length === 0) {
-    throw new LabError('unknown_architecture', `Found XResNet blocks under '${prefix}' but no stem convolution at '${prefix}0.0.weight'.`);
+  return spec;
+}
+
+/**
+ * Like recognizeXResNet, but returns null when the file holds no XResNet. Widths are read along
+ * the chain (each layer's input is the previous output), so a layer whose weight disagrees shows
+ * up as a shape mismatch in the strict comparison rather than being believed.
+ */
+export function findXResNet(shapes: ShapeTable): XResNetSpec | null {
+  const found = findEncoder(shapes);
+  if (!found) return null;
+  const { prefix, firstStage } = found;
+  const poolIndex = firstStage - 1;
+  if (poolIndex < 1) {
+    throw new LabError('state_dict_mismatch', `Found XResNet blocks under '${prefix}' starting at child ${firstStage}, which leaves no room for a stem before the max pool.`);
   }
 
-  const poolIndex = stem.length;
+  const stem: ConvLayerSpec[] = [];
+  let channels: number | undefined;
+  for (let i = 0; i < poolIndex; i++) {
+    const layer = convLayer(shapes, `${prefix}${i}`, channels, 3, i === 0 ? 2 : 1, true);
+    stem.push(layer);
+    channels = layer.outChannels;
+  }
+
   const stages: ResBlockSpec[][] = [];
-  for (let s = poolIndex + 1; shapes.has(`${prefix}${s}.0.convpath.0.0.weight`); s++) {
+  for (let s = firstStage; hasUnder(shapes, `${prefix}${s}.0.convpath.`); s++) {
     const blocks: ResBlockSpec[] = [];
-    for (let b = 0; shapes.has(`${prefix}${s}.${b}.convpath.0.0.weight`); b++) {
+    for (let b = 0; hasUnder(shapes, `${prefix}${s}.${b}.`); b++) {
       const firstOfLaterStage = b === 0 && stages.length > 0;
-      blocks.push(resBlock(shapes, `${prefix}${s}.${b}`, firstOfLaterStage ? 2 : 1));
+      const block = resBlock(shapes, `${prefix}${s}.${b}`, channels!, firstOfLaterStage ? 2 : 1);
+      channels = block.convs[block.convs.length - 1].outChannels;
+      blocks.push(block);
     }
     stages.push(blocks);
   }
 
-  const expansion = stages[0][0].convs.length === 3 ? 4 : 1;
-  const spec: XResNetSpec = {
+  if (stages.length === 0) {
+    throw new LabError('state_dict_mismatch', formatReport({ missing: [`${prefix}${firstStage}.0.convpath.0.0.weight`], unexpected: [], shapeMismatches: [] }));
+  }
+  return {
     prefix,
     stem,
     poolIndex,
     stages,
-    expansion,
+    expansion: stages[0][0].convs.length === 3 ? 4 : 1,
     inputChannels: stem[0].inChannels,
-    outChannels: lastBlock(stages).convs[lastBlock(stages).convs.length - 1].outChannels,
+    outChannels: channels!,
   };
-  assertChannelsChain(spec);
-  return spec;
 }
 
 /** Every key (and shape) the recognised encoder reads, for strict-load reports. */
@@ -114,6 +135,13 @@ export function xresnetExpectedShapes(spec: XResNetSpec): ShapeTable {
     if (block.idConv) addConv(block.idConv);
   }
   return out;
+}
+
+/** True when `key` lies where the encoder's modules live (so an unread key there is an error). */
+export function isXResNetKey(spec: XResNetSpec, key: string): boolean {
+  if (!key.startsWith(spec.prefix)) return false;
+  const index = Number(key.slice(spec.prefix.length).split('.')[0]);
+  return Number.isInteger(index) && index <= spec.poolIndex + spec.stages.length;
 }
 
 /** Names of the pooled stages the views compare: 'stem' then 'stage1'..'stageN'. */
@@ -146,75 +174,76 @@ export function assertXResNetComplete(spec: XResNetSpec, shapes: ShapeTable): vo
   }
 }
 
-function findEncoderPrefix(shapes: ShapeTable): string {
-  const prefixes = new Set<string>();
+function findEncoder(shapes: ShapeTable): { prefix: string; firstStage: number } | null {
+  const firstStages = new Map<string, number>();
   for (const key of shapes.keys()) {
     const match = CONVPATH_KEY.exec(key);
-    if (match) prefixes.add(match[1]);
+    if (match) firstStages.set(match[1], Math.min(firstStages.get(match[1]) ?? Infinity, Number(match[2])));
   }
-  if (prefixes.size === 0) {
-    throw new LabError('unknown_architecture', 'No XResNet encoder found: the file has no keys like "<n>.0.convpath.0.0.weight". The lab recognises fastai XResNet encoders (as self_supervised saves them) and the demo encoder.');
-  }
+  if (firstStages.size === 0) return null;
   // The shortest prefix is the outermost encoder (e.g. '' beats 'encoder.' only if both exist).
-  return [...prefixes].sort((a, b) => a.length - b.length)[0];
+  const prefix = [...firstStages.keys()].sort((a, b) => a.length - b.length)[0];
+  return { prefix, firstStage: firstStages.get(prefix)! };
 }
 
-function convLayer(shapes: ShapeTable, key: string, stride: number, relu: boolean): ConvLayerSpec {
+/**
+ * A ConvLayer at `key`: conv weight at `${key}.0.weight`, BatchNorm at `${key}.1`. The input
+ * width comes from the chain (`inChannels`, or the weight for the first layer), the output width
+ * from the weight or else the BatchNorm, the kernel from the weight or else `kernel`.
+ */
+function convLayer(shapes: ShapeTable, key: string, inChannels: number | undefined, kernel: number, stride: number, relu: boolean): ConvLayerSpec {
   const weight = shapes.get(`${key}.0.weight`);
-  if (!weight || weight.length !== 4 || weight[2] !== weight[3]) {
-    throw new LabError('state_dict_mismatch', `Expected a square conv weight [out, in, k, k] at ${key}.0.weight, found ${weight ? `[${weight.join(', ')}]` : 'nothing'}.`);
+  if (weight && (weight.length !== 4 || weight[2] !== weight[3] || weight[2] % 2 !== 1)) {
+    throw new LabError('state_dict_mismatch', `Expected an odd square conv weight [out, in, k, k] at ${key}.0.weight, found [${weight.join(', ')}].`);
   }
-  const bn = shapes.get(`${key}.1.weight`);
-  if (!bn || !sameShape(bn, [weight[0]])) {
-    throw new LabError('state_dict_mismatch', `Expected BatchNorm weight [${weight[0]}] at ${key}.1.weight after the convolution, found ${bn ? `[${bn.join(', ')}]` : 'nothing'}.`);
+  const outChannels = weight?.[0] ?? vectorLength(shapes, `${key}.1`);
+  if (outChannels === undefined) {
+    throw new LabError('state_dict_mismatch', formatReport({ missing: [`${key}.0.weight`, `${key}.1.weight`], unexpected: [], shapeMismatches: [] }), {
+      details: { missing: [`${key}.0.weight`, `${key}.1.weight`] },
+    });
   }
-  return { key, inChannels: weight[1], outChannels: weight[0], kernel: weight[2], stride, relu };
+  return { key, inChannels: inChannels ?? weight?.[1] ?? 3, outChannels, kernel: weight?.[2] ?? kernel, stride, relu };
 }
 
-function resBlock(shapes: ShapeTable, key: string, stride: number): ResBlockSpec {
+function resBlock(shapes: ShapeTable, key: string, inChannels: number, stride: number): ResBlockSpec {
   const convKeys: string[] = [];
-  for (let j = 0; shapes.has(`${key}.convpath.${j}.0.weight`); j++) convKeys.push(`${key}.convpath.${j}`);
+  for (let j = 0; hasUnder(shapes, `${key}.convpath.${j}.`); j++) convKeys.push(`${key}.convpath.${j}`);
   if (convKeys.length !== 2 && convKeys.length !== 3) {
     throw new LabError('unknown_architecture', `ResBlock ${key} has ${convKeys.length} convpath convolutions; fastai blocks have 2 (basic) or 3 (bottleneck).`);
   }
   const bottleneck = convKeys.length === 3;
   // The stride sits on the 3x3 conv: the first of a basic block, the middle of a bottleneck.
   const strideAt = bottleneck ? 1 : 0;
-  const convs = convKeys.map((k, j) => convLayer(shapes, k, j === strideAt ? stride : 1, j < convKeys.length - 1));
+  const convs: ConvLayerSpec[] = [];
+  let channels = inChannels;
+  convKeys.forEach((k, j) => {
+    const layer = convLayer(shapes, k, channels, bottleneck && j !== 1 ? 1 : 3, j === strideAt ? stride : 1, j < convKeys.length - 1);
+    convs.push(layer);
+    channels = layer.outChannels;
+  });
 
-  let idConv: ConvLayerSpec | null = null;
-  if (shapes.has(`${key}.idpath.1.0.weight`)) idConv = convLayer(shapes, `${key}.idpath.1`, 1, false);
-  else if (shapes.has(`${key}.idpath.0.0.weight`)) idConv = convLayer(shapes, `${key}.idpath.0`, 1, false);
+  // idpath: AvgPool2d first when strided, so the conv is idpath.1 then and idpath.0 otherwise.
+  // A block that changes width needs the conv; when the file lacks it, it is still expected so
+  // the strict report names its keys.
+  let idKey: string | null = null;
+  if (hasUnder(shapes, `${key}.idpath.1.`)) idKey = `${key}.idpath.1`;
+  else if (hasUnder(shapes, `${key}.idpath.0.`)) idKey = `${key}.idpath.0`;
+  else if (channels !== inChannels) idKey = `${key}.idpath.${stride !== 1 ? 1 : 0}`;
+  const idConv = idKey ? { key: idKey, inChannels, outChannels: channels, kernel: 1, stride: 1, relu: false } : null;
   return { key, convs, idPool: stride !== 1, idConv, stride };
 }
 
-function lastBlock(stages: ResBlockSpec[][]): ResBlockSpec {
-  const stage = stages[stages.length - 1];
-  return stage[stage.length - 1];
+function vectorLength(shapes: ShapeTable, key: string): number | undefined {
+  for (const p of ['weight', 'bias', 'running_mean', 'running_var']) {
+    const shape = shapes.get(`${key}.${p}`);
+    if (shape && shape.length === 1) return shape[0];
+  }
+  return undefined;
 }
 
-function assertChannelsChain(spec: XResNetSpec): void {
-  let channels = spec.stem[0].inChannels;
-  const check = (c: ConvLayerSpec, expected: number): void => {
-    if (c.inChannels !== expected) {
-      throw new LabError('state_dict_mismatch', `${c.key}.0.weight takes ${c.inChannels} input channels but the layer before gives ${expected}.`);
-    }
-  };
-  for (const c of spec.stem) {
-    check(c, channels);
-    channels = c.outChannels;
-  }
-  for (const block of spec.stages.flat()) {
-    const blockIn = channels;
-    for (const c of block.convs) {
-      check(c, channels);
-      channels = c.outChannels;
-    }
-    if (block.idConv) check(block.idConv, blockIn);
-    else if (blockIn !== channels) {
-      throw new LabError('state_dict_mismatch', `ResBlock ${block.key} changes channels ${blockIn} -> ${channels} but has no idpath convolution.`);
-    }
-  }
+function hasUnder(shapes: ShapeTable, prefix: string): boolean {
+  for (const key of shapes.keys()) if (key.startsWith(prefix)) return true;
+  return false;
 }
 
 /** Formats a strict-load report as PyTorch words it, one line per kind. */
