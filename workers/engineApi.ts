@@ -105,6 +105,15 @@ export interface ArchitectureSummary {
 
 /** What the demo (or a loaded run) consists of, as the UI needs it. */
 export interface RunSummary {
+  /** Changes whenever the run changes (an import, a reorder); results are keyed on it. */
+  id: string;
+  /** 'demo' for the bundled run; 'user' once any part came from the user's files. */
+  kind: 'demo' | 'user';
+  /** The analysis images' name, and how each item's two views are made. */
+  dataName: string;
+  pairing: 'augmentations' | 'sensors';
+  /** True when the timeline is the user's own checkpoints (which can then be reordered). */
+  ownCheckpoints: boolean;
   /** Display name. */
   name: string;
   /** One paragraph on what the run is. */
@@ -292,6 +301,48 @@ export interface EngineApi {
   cancel(jobId: string): Promise<void>;
   /** Measures embedding throughput against a plain tfjs predict on the current backend. */
   measureThroughput(images: number, batchSize: number): Promise<ThroughputReport>;
+  /** Reads dropped or picked files (checkpoints, logs, datasets) into the run; keeps what was there on error. */
+  importFiles(files: ImportedFile[]): Promise<{ report: ImportReport; run: RunSummary }>;
+  /** Goes back to the bundled demo and forgets the user's files. */
+  useDemo(): Promise<RunSummary>;
+  /** Moves a checkpoint of a user run within the timeline. */
+  moveCheckpoint(from: number, to: number): Promise<RunSummary>;
+  /** Restores the files kept in the browser's storage from an earlier visit, or returns null. */
+  restoreWorkspace(): Promise<{ report: ImportReport; run: RunSummary } | null>;
+  /** Size of what the browser stores for the lab. */
+  storageInfo(): Promise<{ bytes: number; files: number; available: boolean }>;
+  /** Deletes the stored files; the run in memory stays until reload. */
+  clearStorage(): Promise<void>;
+  /** A checkpoint's weights as safetensors with the file's own key names. */
+  exportCheckpoint(index: number): Promise<Uint8Array>;
   /** tfjs memory counters, for leak checks and the memory read-out. */
   memory(): Promise<{ numTensors: number; numBytes: number }>;
+}
+
+/** A file handed to the engine: its path inside the dropped folder or zip, and its bytes. */
+export interface ImportedFile {
+  /** Relative path, '/'-separated (a plain file's name when no folder was dropped). */
+  path: string;
+  /** Contents; transferred to the worker. */
+  bytes: ArrayBuffer;
+}
+
+/** What an import found, file by file, for the UI to show. */
+export interface ImportReport {
+  /** Checkpoints recognised and added to the timeline, in run order. */
+  checkpoints: { file: string; step: number; epoch: number; stepSource: string; architecture: string; placeholders: string[]; unusedKeys: string[] }[];
+  /** Training logs read. */
+  logs: { file: string; format: string; series: string[]; warnings: string[] }[];
+  /** The dataset, when image files were among the files. */
+  dataset: {
+    summary: string;
+    kind: 'paired-sensors' | 'image-folder';
+    items: number;
+    singles: { path: string; reason: string }[];
+    unreadable: { path: string; reason: string }[];
+    warnings: string[];
+    imageSize: number;
+  } | null;
+  /** Files refused, with the reason; nothing loaded before was lost. */
+  errors: { file: string; code: string; message: string }[];
 }

@@ -6,6 +6,7 @@ import { ProgressBar } from '../features/progress/ProgressBar';
 import { ScrubberPanel } from '../features/scrubber/ScrubberPanel';
 import { SimilarityPanel } from '../features/similarity/SimilarityPanel';
 import { SpectraPanel } from '../features/spectra/SpectraPanel';
+import { WorkspacePanel } from '../features/workspace/WorkspacePanel';
 import { useLab } from '../store/labStore';
 import { ControllerContext } from './controllerContext';
 
@@ -33,6 +34,7 @@ export function App({ controller }: { controller: LabController }) {
           <strong>{run.name}</strong> · {run.architecture.description} · {run.architecture.encoderParams.toLocaleString('en')} encoder parameters · {run.imageCount} analysis images. {run.description}
         </p>
       )}
+      <WorkspacePanel />
       <ProgressBar controller={controller} />
       <ScrubberPanel />
       <main className="views">

@@ -22,6 +22,18 @@ export interface LabController {
   cancelRunning(): void;
   /** Computes the current checkpoint's analysis again after a cancel or an error. */
   retry(): void;
+  /** Reads dropped or picked files into the run; the report lands in the store. */
+  importFiles(files: File[], paths?: string[]): Promise<void>;
+  /** Back to the bundled demo. */
+  useDemo(): Promise<void>;
+  /** Moves a checkpoint within a user run's timeline. */
+  moveCheckpoint(from: number, to: number): Promise<void>;
+  /** Deletes what the browser keeps and refreshes the size shown. */
+  clearStorage(): Promise<void>;
+  /** Refreshes the stored size shown. */
+  refreshStorage(): Promise<void>;
+  /** The current checkpoint's weights as safetensors. */
+  exportCheckpoint(): Promise<Blob>;
 }
 
 /**
@@ -42,7 +54,7 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     const s = store.getState();
     if (!s.run) return;
     const index = s.currentIndex;
-    const key = analysisKey(index, s.options);
+    const key = analysisKey(s.run.id, index, s.options);
     const status = s.status[key];
     if (getAnalysis(key) || status === 'running' || status === 'cancelled' || status === 'error') return;
     if (running && running.key !== key) {
@@ -74,6 +86,20 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     }
   };
 
+  /** Brings back the files kept from an earlier visit, after the demo is up. */
+  const restore = async (): Promise<void> => {
+    try {
+      const restored = await api.restoreWorkspace();
+      if (restored) {
+        store.getState().setImportReport(restored.report);
+        store.getState().setRun(restored.run);
+      }
+    } catch (error) {
+      store.getState().setImportReport({ checkpoints: [], logs: [], dataset: null, errors: [{ file: 'stored workspace', code: 'internal', message: error instanceof Error ? error.message : String(error) }] });
+    }
+    store.getState().setStored(await api.storageInfo());
+  };
+
   const boot = async (): Promise<void> => {
     try {
       store.getState().setEngineStatus('starting');
@@ -83,6 +109,7 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
       store.getState().setRun(run, url.checkpoint ?? 0);
       store.getState().setEngineStatus('ready');
       void ensureAnalysis();
+      await restore();
     } catch (error) {
       logError('controller', 'the engine could not start', error);
       store.getState().setEngineStatus('error', error instanceof Error ? error.message : String(error));
@@ -90,14 +117,15 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
   };
 
   store.subscribe((s, prev) => {
-    if (s.currentIndex !== prev.currentIndex || s.options !== prev.options) void ensureAnalysis();
+    if (s.run !== prev.run || s.currentIndex !== prev.currentIndex || s.options !== prev.options) void ensureAnalysis();
   });
   void boot();
 
   return {
     async compareAcrossCheckpoints(stageIndex) {
       const s = store.getState();
-      const key = crossCheckpointKey(stageIndex, s.options);
+      if (!s.run) return;
+      const key = crossCheckpointKey(s.run.id, stageIndex, s.options);
       if (getCrossCheckpoint(key) || s.status[key] === 'running') return;
       s.setStatus(key, 'running');
       const jobId = `cross-${++jobCounter}`;
@@ -121,15 +149,50 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
       userCancelled = progress.jobId;
       void api.cancel(progress.jobId);
     },
+    async importFiles(files, paths) {
+      const s = store.getState();
+      s.setImporting(true);
+      try {
+        const payload = await Promise.all(files.map(async (f, i) => ({ path: paths?.[i] ?? (f.webkitRelativePath || f.name), bytes: await f.arrayBuffer() })));
+        const { report, run } = await api.importFiles(Comlink.transfer(payload, payload.map((p) => p.bytes)));
+        store.getState().setImportReport(report);
+        if (run.id !== store.getState().run?.id) store.getState().setRun(run);
+      } catch (error) {
+        store.getState().setImportReport({ checkpoints: [], logs: [], dataset: null, errors: [{ file: files.map((f) => f.name).join(', '), code: 'internal', message: error instanceof Error ? error.message : String(error) }] });
+      } finally {
+        store.getState().setImporting(false);
+        store.getState().setStored(await api.storageInfo());
+      }
+    },
+    async useDemo() {
+      const run = await api.useDemo();
+      store.getState().setImportReport(null);
+      store.getState().setRun(run);
+    },
+    async moveCheckpoint(from, to) {
+      const run = await api.moveCheckpoint(from, to);
+      store.getState().setRun(run, to);
+    },
+    async clearStorage() {
+      await api.clearStorage();
+      store.getState().setStored(await api.storageInfo());
+    },
+    async refreshStorage() {
+      store.getState().setStored(await api.storageInfo());
+    },
+    async exportCheckpoint() {
+      const bytes = await api.exportCheckpoint(store.getState().currentIndex);
+      return new Blob([bytes as BlobPart], { type: 'application/octet-stream' });
+    },
     retry() {
       const s = store.getState();
-      s.setStatus(analysisKey(s.currentIndex, s.options), 'pending');
+      if (s.run) s.setStatus(analysisKey(s.run.id, s.currentIndex, s.options), 'pending');
       void ensureAnalysis();
     },
   };
 }
 
 /** The key under which a cross-checkpoint comparison of `stageIndex` is cached. */
-export function crossCheckpointKey(stageIndex: number, options: Parameters<typeof analysisKey>[1]): string {
-  return `cross|${stageIndex}|${analysisKey(-1, options)}`;
+export function crossCheckpointKey(runId: string, stageIndex: number, options: Parameters<typeof analysisKey>[2]): string {
+  return `cross|${stageIndex}|${analysisKey(runId, -1, options)}`;
 }

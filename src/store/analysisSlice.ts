@@ -18,9 +18,9 @@ export interface AnalysisState {
   setStatus(key: string, status: AnalysisStatus, error?: string): void;
 }
 
-/** The cache key of checkpoint `index`'s analysis under `options`. */
-export function analysisKey(index: number, options: AnalysisOptions): string {
-  return `${index}|${options.sampleCount}|${options.seed}|${options.ckaEstimator}`;
+/** The cache key of checkpoint `index`'s analysis in run `runId` under `options`. */
+export function analysisKey(runId: string, index: number, options: AnalysisOptions): string {
+  return `${runId}|${index}|${options.sampleCount}|${options.seed}|${options.ckaEstimator}`;
 }
 
 /** Creates the analysis slice with the options read from the URL. */

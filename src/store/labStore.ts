@@ -4,15 +4,17 @@ import { createAnalysisSlice } from './analysisSlice';
 import { createEngineSlice } from './engineSlice';
 import { createRunSlice } from './runSlice';
 import { createViewSlice } from './viewSlice';
+import { createWorkspaceSlice } from './workspaceSlice';
 
 import type { AnalysisOptions } from '../../workers/engineApi';
 import type { AnalysisState } from './analysisSlice';
 import type { EngineState } from './engineSlice';
 import type { RunState } from './runSlice';
 import type { ViewState } from './viewSlice';
+import type { WorkspaceState } from './workspaceSlice';
 
 /** The whole UI state: one store composed of feature slices. */
-export type LabState = EngineState & RunState & AnalysisState & ViewState;
+export type LabState = EngineState & RunState & AnalysisState & ViewState & WorkspaceState;
 
 /** Creates the vanilla store; the engine controller writes to it outside React. */
 export function createLabStore(initialOptions: AnalysisOptions) {
@@ -21,6 +23,7 @@ export function createLabStore(initialOptions: AnalysisOptions) {
     ...createRunSlice(...a),
     ...createAnalysisSlice(initialOptions)(...a),
     ...createViewSlice(...a),
+    ...createWorkspaceSlice(...a),
   }));
 }
 

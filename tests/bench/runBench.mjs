@@ -14,7 +14,9 @@ const BASE = `http://127.0.0.1:${PORT}/`;
 const IMAGES = { webgpu: 64, webgl: 128, wasm: 512, cpu: 64 };
 const BATCH = 64;
 
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+// Its own process group, so the whole server goes when the benchmark ends; --bypass-lock lets it
+// run beside a preview the developer already has open.
+const server = spawn('node_modules/.bin/vite', ['preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort', '--bypass-lock'], { stdio: 'ignore', detached: true });
 const browser = await chromium.launch({
   executablePath: process.env.LAB_CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -61,7 +63,7 @@ try {
   console.log(`  longest main-thread task: ${lab.longestTaskMs.toFixed(0)} ms (${lab.longTasks} tasks over 50 ms)`);
 } finally {
   await browser.close();
-  server.kill();
+  process.kill(-server.pid, 'SIGTERM');
 }
 
 async function waitForServer() {

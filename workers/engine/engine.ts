@@ -1,31 +1,39 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { readCheckpoint, writeSafetensors } from '../../src/io/checkpoint';
 import { LabError } from '../../src/io/errors';
+import { orderCheckpoints } from '../../src/io/run/checkpointOrder';
 import { selectBackend } from '../backend';
 import { buildModel } from '../models/buildModel';
 import { analyseCheckpoint, compareAcrossCheckpoints } from './checkpointAnalysis';
 import { embed } from './embedder';
+import { decodeImage } from './imageDecode';
 import { cancelJob, createJob } from './jobs';
 import { checkParity } from './parity';
-import { DEMO_MANIFEST_PATH, fetchCheckpoint, fetchRun } from './runData';
-import { sampleViews } from './sampleViews';
+import { DEMO_MANIFEST_PATH, fetchRun } from './runData';
+import { defaultNormalisation, nextRunId } from './runSource';
+import { sampleViews, validateSampleCount, viewSetKey } from './sampleViews';
 import { measureThroughput } from './throughput';
+import { importFiles } from './userImport';
+import { clearStoredFiles, loadStoredFiles, storeFiles, storedSize } from './workspaceStore';
 
+import type { LoadedCheckpoint } from '../../src/io/checkpoint';
 import type { RecognisedModel } from '../models/buildModel';
-import type {
-  AnalysisOptions,
-  BackendReport,
-  BackendRequest,
-  CheckpointAnalysis,
-  EngineApi,
-  RunSummary,
-} from '../engineApi';
-import type { FeatureSet } from './embedder';
-import type { LoadedRun } from './runData';
+import type { AnalysisOptions, BackendReport, BackendRequest, CheckpointAnalysis, EngineApi, ImportReport, LogSeries, RunSummary } from '../engineApi';
+import type { FeatureSet, Normalisation } from './embedder';
+import type { AnalysisData, RunSource } from './runSource';
 import type { ViewSet } from './sampleViews';
+import type { UserCheckpoint } from './userImport';
 
 /** Models kept uploaded at once; each is a few MB, and scrubbing revisits neighbours. */
 const MODEL_CACHE_SIZE = 3;
+
+/** What the user brought so far; each part replaces the demo's part of the same kind. */
+interface UserParts {
+  checkpoints: UserCheckpoint[] | null;
+  logs: LogSeries[] | null;
+  data: AnalysisData | null;
+}
 
 /**
  * Creates the engine: one object owning every tensor, the run's data and all caches. The worker
@@ -33,15 +41,27 @@ const MODEL_CACHE_SIZE = 3;
  */
 export function createEngine(): EngineApi {
   let backend: BackendReport | null = null;
-  let run: LoadedRun | null = null;
+  let demo: RunSource | null = null;
+  let run: RunSource | null = null;
+  let user: UserParts = { checkpoints: null, logs: null, data: null };
   const models = new Map<number, Promise<RecognisedModel>>();
   const features = new Map<string, Promise<FeatureSet>>();
   const analyses = new Map<string, Promise<CheckpointAnalysis>>();
   let views: ViewSet | null = null;
 
-  const requireRun = (): LoadedRun => {
+  const requireRun = (): RunSource => {
     if (!run) throw new LabError('invalid_input', 'No run is loaded yet; load the demo or a checkpoint first.');
     return run;
+  };
+
+  /** Makes `next` the current run and forgets every result of the previous one. */
+  const setRun = (next: RunSource): void => {
+    run = next;
+    for (const promise of models.values()) void promise.then((m) => m.network.dispose(), () => undefined);
+    models.clear();
+    features.clear();
+    analyses.clear();
+    views = null;
   };
 
   const model = (index: number): Promise<RecognisedModel> => {
@@ -52,7 +72,7 @@ export function createEngine(): EngineApi {
       models.set(index, cached);
       return cached;
     }
-    const loading = fetchCheckpoint(requireRun(), index).then((ckpt) => buildModel(ckpt.tensors));
+    const loading = requireRun().loadCheckpoint(index).then((ckpt) => buildModel(ckpt.tensors));
     loading.catch(() => models.delete(index));
     models.set(index, loading);
     while (models.size > MODEL_CACHE_SIZE) {
@@ -63,31 +83,106 @@ export function createEngine(): EngineApi {
     return loading;
   };
 
-  const viewSet = (options: AnalysisOptions): ViewSet => {
+  const viewSet = async (options: AnalysisOptions): Promise<ViewSet> => {
     const r = requireRun();
-    const key = `${Math.min(options.sampleCount, r.count)}|${options.seed}`;
-    if (views?.key !== key) views = sampleViews(r.images, r.count, r.manifest.input, options.sampleCount, options.seed);
+    const channels = (await model(0)).architecture.inputChannels;
+    const key = viewSetKey(r.id, validateSampleCount(options.sampleCount, r.data.count), options.seed, channels);
+    if (views?.key !== key) views = sampleViews(r.data, r.id, channels, options.sampleCount, options.seed);
     return views;
   };
 
+  const normalisation = (r: RunSource, channels: number): Normalisation =>
+    r.normalisation.mean.length === channels ? r.normalisation : defaultNormalisation(channels);
+
   /** Features of one view of the sample through checkpoint `index`, computed once. */
-  const viewFeatures = (index: number, view: 0 | 1, options: AnalysisOptions, job: ReturnType<typeof createJob>, offset: number): Promise<FeatureSet> => {
-    const vs = viewSet(options);
+  const viewFeatures = async (index: number, view: 0 | 1, options: AnalysisOptions, job: ReturnType<typeof createJob>, offset: number): Promise<FeatureSet> => {
+    const vs = await viewSet(options);
     const key = `${index}|${vs.key}|${view}`;
     const cached = features.get(key);
     if (cached) {
       job.advance(vs.indices.length);
       return cached;
     }
-    const { height, width, channels, mean, std } = requireRun().manifest.input;
+    const r = requireRun();
     const work = (async () => {
       const m = await model(index);
       job.phase(view === 0 ? 'embedding view A' : 'embedding view B');
-      return embed(m.network, view === 0 ? vs.a : vs.b, [vs.indices.length, height, width, channels], { mean, std }, job.hooks(offset));
+      return embed(m.network, view === 0 ? vs.a : vs.b, [vs.indices.length, r.data.height, r.data.width, vs.channels], normalisation(r, vs.channels), job.hooks(offset));
     })();
     work.catch(() => features.delete(key));
     features.set(key, work);
     return work;
+  };
+
+  const summary = async (): Promise<RunSummary> => {
+    const r = requireRun();
+    const first = await model(0);
+    return {
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      description: r.description,
+      checkpoints: r.checkpoints.map((c, index) => ({ index, ...c })),
+      events: r.events,
+      log: r.log,
+      nPrototypes: first.architecture.nPrototypes ?? r.nPrototypes,
+      architecture: first.architecture,
+      imageCount: r.data.count,
+      inputSize: [r.data.height, r.data.width],
+      classNames: r.data.classNames,
+      dataName: r.data.name,
+      pairing: r.data.pairing,
+      ownCheckpoints: r.kind === 'user' && user.checkpoints !== null,
+    };
+  };
+
+  /** The run made of the user's parts, the demo filling in what the user has not brought. */
+  const composeRun = (): RunSource => {
+    const base = demo!;
+    if (!user.checkpoints && !user.logs && !user.data) return base;
+    const own = user.checkpoints;
+    return {
+      ...base,
+      id: nextRunId('user'),
+      kind: 'user',
+      name: own ? 'Your run' : `${base.name} on your data`,
+      description: own ? `${own.length} checkpoint${own.length === 1 ? '' : 's'} you loaded.` : base.description,
+      checkpoints: own ? own.map((c) => ({ file: c.file, step: c.step, epoch: c.epoch })) : base.checkpoints,
+      loadCheckpoint: own ? async (i) => loadUserCheckpoint(own[i]) : base.loadCheckpoint,
+      events: own ? [] : base.events,
+      log: user.logs ?? (own ? [] : base.log),
+      referenceUrl: own ? null : base.referenceUrl,
+      data: user.data ?? base.data,
+      normalisation: own ? defaultNormalisation(3) : base.normalisation,
+      nPrototypes: own ? null : base.nPrototypes,
+    };
+  };
+
+  const applyImport = async (files: { path: string; bytes: Uint8Array }[]): Promise<{ report: ImportReport; run: RunSummary }> => {
+    const result = await importFiles(files, decodeImage);
+    const previous = user;
+    const next: UserParts = { ...user };
+    if (result.checkpoints.length > 0) {
+      const merged = [...(user.checkpoints ?? []), ...result.checkpoints];
+      const order = orderCheckpoints(merged.map((c) => ({ name: c.file, position: { step: c.step, epoch: c.epoch, source: 'none' } })));
+      next.checkpoints = order.map((i) => merged[i]);
+    }
+    if (result.logs.length > 0) next.logs = result.logs;
+    if (result.data) next.data = result.data;
+    user = next;
+    const previousRun = run;
+    try {
+      setRun(composeRun());
+      return { report: result.report, run: await summary() };
+    } catch (error) {
+      // The new parts do not work together (e.g. images the checkpoint cannot take): keep the
+      // run the user had and report why.
+      user = previous;
+      if (previousRun) setRun(previousRun);
+      const message = error instanceof Error ? error.message : String(error);
+      result.report.errors.push({ file: 'run', code: error instanceof LabError ? error.code : 'internal', message });
+      return { report: result.report, run: await summary() };
+    }
   };
 
   return {
@@ -97,34 +192,19 @@ export function createEngine(): EngineApi {
     },
 
     async loadDemo(baseUrl: string): Promise<RunSummary> {
-      const manifestUrl = new URL(DEMO_MANIFEST_PATH, baseUrl).href;
-      const loaded = await fetchRun(manifestUrl);
-      run = loaded;
-      models.clear();
-      features.clear();
-      analyses.clear();
-      views = null;
-      const first = await model(0);
-      return {
-        name: loaded.manifest.name,
-        description: loaded.manifest.description,
-        checkpoints: loaded.manifest.checkpoints.map((c, index) => ({ index, ...c })),
-        events: loaded.manifest.events,
-        log: loaded.log,
-        nPrototypes: first.architecture.nPrototypes ?? loaded.manifest.swav.nPrototypes,
-        architecture: first.architecture,
-        imageCount: loaded.count,
-        inputSize: [loaded.manifest.input.height, loaded.manifest.input.width],
-        classNames: loaded.classNames,
-      };
+      demo = await fetchRun(new URL(DEMO_MANIFEST_PATH, baseUrl).href);
+      user = { checkpoints: null, logs: null, data: null };
+      setRun(demo);
+      return summary();
     },
 
     analyzeCheckpoint(index, options, jobId, onProgress) {
-      const key = `${index}|${options.sampleCount}|${options.seed}|${options.ckaEstimator}`;
+      const r = requireRun();
+      const key = `${r.id}|${index}|${options.sampleCount}|${options.seed}|${options.ckaEstimator}`;
       const cached = analyses.get(key);
       if (cached) return cached;
       const work = (async () => {
-        const n = viewSet(options).indices.length;
+        const n = (await viewSet(options)).indices.length;
         const job = createJob(jobId, 2 * n, onProgress);
         try {
           const started = performance.now();
@@ -149,29 +229,29 @@ export function createEngine(): EngineApi {
 
     async compareCheckpoints(stageIndex, options, jobId, onProgress) {
       const r = requireRun();
-      const count = r.manifest.checkpoints.length;
-      const job = createJob(jobId, count * viewSet(options).indices.length, onProgress);
+      const count = r.checkpoints.length;
+      const n = (await viewSet(options)).indices.length;
+      const job = createJob(jobId, count * n, onProgress);
       const sets: FeatureSet[] = [];
       try {
         for (let i = 0; i < count; i++) {
           job.phase(`checkpoint ${i + 1} of ${count}`);
-          sets.push(await viewFeatures(i, 0, options, job, i * viewSet(options).indices.length));
+          sets.push(await viewFeatures(i, 0, options, job, i * n));
         }
         job.finish();
       } catch (error) {
         job.abandon();
         throw error;
       }
-      const labels = r.manifest.checkpoints.map((c) => (Number.isFinite(c.step) ? `step ${c.step}` : c.file));
+      const labels = r.checkpoints.map((c) => (Number.isFinite(c.step) ? `step ${c.step}` : Number.isFinite(c.epoch) ? `epoch ${c.epoch}` : c.file));
       return compareAcrossCheckpoints(sets, stageIndex, labels, options.ckaEstimator);
     },
 
     async verifyParity(index) {
       const r = requireRun();
-      if (!r.manifest.reference) throw new LabError('invalid_input', 'This run ships no PyTorch reference outputs to compare with.');
+      if (!r.referenceUrl) throw new LabError('invalid_input', 'This run has no PyTorch reference outputs to compare with; the bundled demo has them.');
       const m = await model(index);
-      const entry = r.manifest.checkpoints[index];
-      return checkParity(m.network, new URL(r.manifest.reference, r.folderUrl).href, entry.step, index, backend?.name ?? (tf.getBackend() as never));
+      return checkParity(m.network, r.referenceUrl, r.checkpoints[index].step, index, backend?.name ?? (tf.getBackend() as never));
     },
 
     async cancel(jobId) {
@@ -180,10 +260,57 @@ export function createEngine(): EngineApi {
 
     async measureThroughput(images, batchSize) {
       const r = requireRun();
-      const m = await model(r.manifest.checkpoints.length - 1);
-      const { height, width, channels } = r.manifest.input;
-      const vs = viewSet({ sampleCount: Math.min(images, r.count), seed: 0, ckaEstimator: 'unbiased' });
-      return measureThroughput(m, vs.a, [vs.indices.length, height, width, channels], r.manifest.input, batchSize, backend?.name ?? (tf.getBackend() as never));
+      const m = await model(r.checkpoints.length - 1);
+      const vs = await viewSet({ sampleCount: Math.min(images, r.data.count), seed: 0, ckaEstimator: 'unbiased' });
+      return measureThroughput(m, vs.a, [vs.indices.length, r.data.height, r.data.width, vs.channels], normalisation(r, vs.channels), batchSize, backend?.name ?? (tf.getBackend() as never));
+    },
+
+    async importFiles(files) {
+      if (!demo) throw new LabError('invalid_input', 'The lab is still starting; drop the files again in a moment.');
+      const decoded = files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) }));
+      const result = await applyImport(decoded);
+      const accepted = decoded.filter((f) => !result.report.errors.some((e) => e.file === f.path));
+      // Keeping the files is a convenience: a full or missing storage must not fail the import.
+      await storeFiles(accepted).catch((error: unknown) => {
+        result.report.errors.push({ file: 'storage', code: 'internal', message: `The files are loaded but could not be kept for the next visit: ${error instanceof Error ? error.message : String(error)}` });
+      });
+      return result;
+    },
+
+    async useDemo() {
+      if (!demo) throw new LabError('invalid_input', 'The demo is not loaded yet.');
+      user = { checkpoints: null, logs: null, data: null };
+      setRun(demo);
+      return summary();
+    },
+
+    async moveCheckpoint(from, to) {
+      const own = user.checkpoints;
+      if (!own) throw new LabError('invalid_input', "The demo's checkpoints are in run order already; load your own checkpoints to reorder them.");
+      if (from < 0 || from >= own.length || to < 0 || to >= own.length) throw new LabError('invalid_input', `There are ${own.length} checkpoints; cannot move ${from} to ${to}.`);
+      const next = [...own];
+      const [moved] = next.splice(from, 1);
+      next.splice(to, 0, moved);
+      user = { ...user, checkpoints: next };
+      setRun(composeRun());
+      return summary();
+    },
+
+    async restoreWorkspace() {
+      const files = await loadStoredFiles();
+      if (!files || !demo) return null;
+      return applyImport(files);
+    },
+
+    storageInfo: () => storedSize(),
+
+    async clearStorage() {
+      await clearStoredFiles();
+    },
+
+    async exportCheckpoint(index) {
+      const ckpt = await requireRun().loadCheckpoint(index);
+      return exportSafetensors(ckpt);
     },
 
     async memory() {
@@ -191,4 +318,22 @@ export function createEngine(): EngineApi {
       return { numTensors: mem.numTensors, numBytes: mem.numBytes };
     },
   };
+}
+
+async function loadUserCheckpoint(c: UserCheckpoint): Promise<LoadedCheckpoint> {
+  return readCheckpoint(c.bytes, c.file);
+}
+
+/**
+ * The checkpoint's tensors as safetensors under the file's own key names, so
+ * `model.load_state_dict(safetensors.torch.load_file(path))` works in PyTorch. Floats are
+ * written as float32, integer buffers (BatchNorm counters) as int64.
+ */
+function exportSafetensors(ckpt: LoadedCheckpoint): Uint8Array {
+  const tensors = new Map<string, { dtype: 'F32' | 'F16' | 'I64'; shape: number[]; values: ArrayLike<number> }>();
+  for (const [key, t] of ckpt.tensors) {
+    const integer = t.sourceDtype === 'int64' || t.sourceDtype === 'int32' || t.sourceDtype === 'int16' || t.sourceDtype === 'int8' || t.sourceDtype === 'uint8' || t.sourceDtype === 'bool';
+    tensors.set(key, { dtype: integer ? 'I64' : 'F32', shape: t.shape, values: t.values });
+  }
+  return writeSafetensors(tensors, { format: 'pt', exported_by: 'swav-interpretability-lab' });
 }

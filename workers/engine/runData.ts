@@ -3,33 +3,16 @@ import { LabError } from '../../src/io/errors';
 import { parseTrainingLog } from '../../src/io/logs';
 import { normalizeRunManifest } from '../../src/io/run/runManifest';
 
-import type { LoadedCheckpoint } from '../../src/io/checkpoint';
-import type { RunManifest } from '../../src/io/run/runManifest';
-import type { LogSeries } from '../engineApi';
+import { nextRunId } from './runSource';
 
-/** A run's files, fetched: everything but the checkpoints, which load on demand. */
-export interface LoadedRun {
-  /** The manifest, normalised. */
-  manifest: RunManifest;
-  /** URL of the manifest's folder, ending in '/'. */
-  folderUrl: string;
-  /** Analysis images, [count, h, w, c] uint8. */
-  images: Uint8Array;
-  /** One label per image. */
-  labels: Uint8Array;
-  /** Label names. */
-  classNames: string[];
-  /** Number of analysis images. */
-  count: number;
-  /** Log columns other than the step, each at full resolution. */
-  log: LogSeries[];
-}
+import type { LogSeries } from '../engineApi';
+import type { RunSource } from './runSource';
 
 /** Where the bundled demo's manifest sits under the app's public root. */
 export const DEMO_MANIFEST_PATH = 'models/fmnist-swav/manifest.json';
 
-/** Fetches a run's manifest, log and analysis images. Throws LabError with the URL on failure. */
-export async function fetchRun(manifestUrl: string): Promise<LoadedRun> {
+/** Fetches a run's manifest, log and analysis images; checkpoints load on demand. */
+export async function fetchRun(manifestUrl: string): Promise<RunSource> {
   const manifest = normalizeRunManifest(await fetchJson(manifestUrl), manifestUrl);
   const folderUrl = new URL('.', manifestUrl).href;
   const resolve = (path: string): string => new URL(path, folderUrl).href;
@@ -53,22 +36,35 @@ export async function fetchRun(manifestUrl: string): Promise<LoadedRun> {
   }
 
   return {
-    manifest,
-    folderUrl,
-    images: imageBytes,
-    labels: labelBytes,
-    classNames: Array.isArray(meta.classes) ? meta.classes.map(String) : [],
-    count,
+    id: nextRunId('demo'),
+    kind: 'demo',
+    name: manifest.name,
+    description: manifest.description,
+    checkpoints: manifest.checkpoints,
+    loadCheckpoint: async (index) => {
+      const entry = manifest.checkpoints[index];
+      if (!entry) throw new LabError('invalid_input', `The run has ${manifest.checkpoints.length} checkpoints; there is no checkpoint ${index}.`);
+      return readCheckpoint(await fetchBytes(resolve(entry.file)), entry.file);
+    },
+    events: manifest.events,
     log: logBytes ? logSeries(logBytes, manifest.log!) : [],
+    referenceUrl: manifest.reference ? resolve(manifest.reference) : null,
+    data: {
+      name: `${manifest.dataset.name} (${count} test images)`,
+      images: imageBytes,
+      second: null,
+      count,
+      height,
+      width,
+      channels,
+      labels: Int32Array.from(labelBytes),
+      classNames: Array.isArray(meta.classes) ? meta.classes.map(String) : [],
+      ids: [],
+      pairing: 'augmentations',
+    },
+    normalisation: { mean: manifest.input.mean, std: manifest.input.std },
+    nPrototypes: manifest.swav.nPrototypes,
   };
-}
-
-/** Fetches and reads checkpoint `index` of the run's timeline. */
-export async function fetchCheckpoint(run: LoadedRun, index: number): Promise<LoadedCheckpoint> {
-  const entry = run.manifest.checkpoints[index];
-  if (!entry) throw new LabError('invalid_input', `The run has ${run.manifest.checkpoints.length} checkpoints; there is no checkpoint ${index}.`);
-  const bytes = await fetchBytes(new URL(entry.file, run.folderUrl).href);
-  return readCheckpoint(bytes, entry.file);
 }
 
 /** A training log's series at full resolution, whatever format the run wrote it in. */
@@ -91,7 +87,7 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
 }
 
-async function fetchText(url: string): Promise<string> {
+export async function fetchText(url: string): Promise<string> {
   return (await fetchOk(url)).text();
 }
 

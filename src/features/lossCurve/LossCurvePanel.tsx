@@ -25,20 +25,26 @@ export function LossCurvePanel() {
   const setShowRaw = useLab((s) => s.setShowRaw);
   const [hover, setHover] = useState<{ step: number; values: LossHoverValue[] } | null>(null);
 
-  const loss = run?.log.find((s) => s.id === 'loss') ?? run?.log[0] ?? null;
-  const smoothed = useMemo(() => (loss ? debiasedEma(loss.values, smoothing) : null), [loss, smoothing]);
+  // Every loss-like column (train and valid) on one chart; else the log's first column.
+  const lossSeries = useMemo(() => {
+    const all = run?.log ?? [];
+    const losses = all.filter((s) => /loss/i.test(s.id));
+    return losses.length > 0 ? losses : all.slice(0, 1);
+  }, [run]);
+  const loss = lossSeries[0] ?? null;
+  const smoothed = useMemo(() => lossSeries.map((s) => debiasedEma(s.values, smoothing)), [lossSeries, smoothing]);
 
   const data = useMemo<LossCurveData | null>(() => {
-    if (!run || !loss || !smoothed) return null;
+    if (!run || !loss) return null;
     const k = run.nPrototypes;
     return {
-      series: [{ id: loss.id, label: loss.id, steps: loss.steps, values: loss.values, smoothed }],
+      series: lossSeries.map((s, i) => ({ id: s.id, label: s.id, steps: s.steps, values: s.values, smoothed: smoothed[i] })),
       events: run.events.map((e) => ({ step: e.step, label: e.label, kind: e.kind })),
       checkpoints: run.checkpoints.map((c) => ({ step: c.step, label: `checkpoint ${c.index + 1} (step ${c.step})` })),
       currentStep: run.checkpoints[index]?.step ?? null,
       referenceLines: k ? [{ value: Math.log(k), label: `ln K = ln ${k} = ${Math.log(k).toFixed(3)} (uniform assignments)` }] : [],
     };
-  }, [run, loss, smoothed, index]);
+  }, [run, loss, lossSeries, smoothed, index]);
 
   const options = useMemo<Omit<LossCurveOptions, 'width'> & { width: number | 'auto' }>(
     () => ({
@@ -61,7 +67,7 @@ export function LossCurvePanel() {
   if (!run) return <section className="panel loss">Loading the training log…</section>;
   if (!loss) return <section className="panel loss">This run has no training log, so there is no loss curve to draw.</section>;
 
-  const nonFinite = countNonFinite(loss.values);
+  const nonFinite = lossSeries.reduce((sum, s) => sum + countNonFinite(s.values), 0);
   return (
     <section className="panel loss" aria-label="Loss curve" data-testid="loss-panel">
       <header>
@@ -81,7 +87,7 @@ export function LossCurvePanel() {
       </header>
       {data && <ChartFrame render={renderLossCurve} data={data} options={options} />}
       <p className="readout" data-testid="loss-readout">
-        {loss.values.length} logged steps{nonFinite > 0 ? `, ${nonFinite} NaN or infinite (drawn as gaps)` : ''}. Wheel to zoom, drag to pan, double-click to reset.
+        {loss.values.length} logged {lossSeries.length > 1 ? `points per series (${lossSeries.map((s) => s.id).join(', ')})` : 'steps'}{nonFinite > 0 ? `, ${nonFinite} NaN or infinite (drawn as gaps)` : ''}. Wheel to zoom, drag to pan, double-click to reset.
         {hover && hover.values[0] ? ` Step ${hover.step}: loss ${fmt(hover.values[0].value)}, smoothed ${fmt(hover.values[0].smoothed)}.` : ''}
       </p>
     </section>

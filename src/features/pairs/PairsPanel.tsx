@@ -3,6 +3,7 @@ import { useEffect, useMemo } from 'react';
 import { markViewDrawn } from '../../app/viewMarks';
 import { ChartFrame } from '../../charts/ChartFrame';
 import { renderHistogram } from '../../charts/histogram';
+import { useLab } from '../../store/labStore';
 import { AnalysisGate } from '../AnalysisGate';
 import { useCurrentAnalysis } from '../useCurrentAnalysis';
 
@@ -28,9 +29,18 @@ export function PairsPanel() {
             ))}
           </div>
         )}
-        {result && <p className="caption">Two views of each of {result.options.sampleCount} images: random resized crops and flips seeded by {result.options.seed}. A matching pair is an image's two views; non-matching pairs are views of different images.</p>}
+        {result && <PairsCaption sampleCount={result.pairs[0]?.validCount ?? result.options.sampleCount} seed={result.options.seed} />}
       </AnalysisGate>
     </section>
+  );
+}
+
+function PairsCaption({ sampleCount, seed }: { sampleCount: number; seed: number }) {
+  const pairing = useLab((s) => s.run?.pairing);
+  return pairing === 'sensors' ? (
+    <p className="caption">Each of {sampleCount} items seen by its two sensors (the first image and its _rgn partner). A matching pair is one item's two sensors; non-matching pairs are sensors of different items.</p>
+  ) : (
+    <p className="caption">Two views of each of {sampleCount} images: random resized crops and flips seeded by {seed}. A matching pair is an image's two views; non-matching pairs are views of different images.</p>
   );
 }
 

@@ -52,7 +52,7 @@ export function ScrubberPanel() {
       />
       <ol className="scrubber-ticks">
         {run.checkpoints.map((c) => {
-          const state = status[analysisKey(c.index, options)] ?? 'pending';
+          const state = status[analysisKey(run.id, c.index, options)] ?? 'pending';
           return (
             <li key={c.index} className={`tick ${c.index === index ? 'current' : ''} ${state}`}>
               <button type="button" onClick={() => setIndex(c.index)} title={`step ${c.step}: ${state === 'done' ? 'computed' : state}`}>

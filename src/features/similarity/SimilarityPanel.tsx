@@ -29,7 +29,7 @@ export function SimilarityPanel({ controller }: { controller: LabController }) {
   const run = useLab((s) => s.run);
   const crossStage = useLab((s) => s.crossStage);
   const setCrossStage = useLab((s) => s.setCrossStage);
-  const crossKey = crossCheckpointKey(crossStage, options);
+  const crossKey = crossCheckpointKey(run?.id ?? 'none', crossStage, options);
   const crossStatus = useLab((s) => s.status[crossKey] ?? 'pending');
   const crossError = useLab((s) => s.errors[crossKey]);
   const cross = crossStatus === 'done' ? getCrossCheckpoint(crossKey) : undefined;

@@ -32,7 +32,10 @@ export async function nodeFeatures(index: number, n: number, seed: number): Prom
   const manifest = demoManifest();
   const images = new Uint8Array(readFileSync(join(DEMO, manifest.dataset.analysisImages)));
   const per = manifest.input.height * manifest.input.width * manifest.input.channels;
-  const views = sampleViews(images, images.length / per, manifest.input, n, seed);
+  const { height, width, channels } = manifest.input;
+  const count = images.length / per;
+  const data = { name: 'demo', images, second: null, count, height, width, channels, labels: new Int32Array(count), classNames: [], ids: [], pairing: 'augmentations' as const };
+  const views = sampleViews(data, 'node', channels, n, seed);
   const ckpt = readCheckpoint(new Uint8Array(readFileSync(join(DEMO, manifest.checkpoints[index].file))), manifest.checkpoints[index].file);
   const model = buildModel(ckpt.tensors);
   const hooks = { onBatch: () => undefined, isCancelled: () => false };

@@ -1,0 +1,189 @@
+import { readCheckpoint } from '../../src/io/checkpoint';
+import { expandZip, indexDataset, probeImage } from '../../src/io/dataset';
+import { isLabError } from '../../src/io/errors';
+import { parseTrainingLog } from '../../src/io/logs';
+import { checkpointPosition } from '../../src/io/run/checkpointOrder';
+import { recogniseStateDict } from '../models/buildModel';
+
+import type { DatasetFile } from '../../src/io/dataset';
+import type { ImportReport, LogSeries } from '../engineApi';
+import type { AnalysisData } from './runSource';
+
+/**
+ * Side length, in pixels, that dropped images are resized to (shorter side, then centre crop).
+ * 64 keeps two views of a few hundred images within seconds on a CPU-only laptop.
+ */
+export const USER_IMAGE_SIZE = 64;
+
+/** Extensions that are checkpoints whatever their bytes look like. */
+const CHECKPOINT_NAME = /\.(pth|pt|ckpt|bin|safetensors|pth\.tar)$/i;
+/** Extensions of training logs (a labels CSV is told apart by its Image_id column). */
+const LOG_NAME = /(\.(csv|tsv|json|jsonl|txt)$)|tfevents/i;
+
+/** A checkpoint the user brought, recognised and kept as bytes (parsed again when analysed). */
+export interface UserCheckpoint {
+  file: string;
+  step: number;
+  epoch: number;
+  stepSource: string;
+  bytes: Uint8Array;
+  architecture: string;
+  placeholders: string[];
+  unusedKeys: string[];
+}
+
+/** Decodes one image file into RGB pixels of size x size (the worker's createImageBitmap). */
+export type ImageDecoder = (bytes: Uint8Array, size: number) => Promise<Uint8Array>;
+
+/** Everything one import produced: parts to merge into the run, and the report. */
+export interface ImportResult {
+  checkpoints: UserCheckpoint[];
+  logs: LogSeries[];
+  data: AnalysisData | null;
+  report: ImportReport;
+}
+
+/**
+ * Sorts files into checkpoints, logs and dataset images by their content (the extension only
+ * breaks ties), reads each, and collects a per-file error instead of stopping at the first bad
+ * file. Images are decoded with `decode`.
+ */
+export async function importFiles(files: { path: string; bytes: Uint8Array }[], decode: ImageDecoder): Promise<ImportResult> {
+  const report: ImportReport = { checkpoints: [], logs: [], dataset: null, errors: [] };
+  const checkpoints: UserCheckpoint[] = [];
+  const logs: LogSeries[] = [];
+  const datasetFiles: DatasetFile[] = [];
+
+  for (const file of files) {
+    try {
+      const kind = classify(file);
+      if (kind === 'checkpoint') {
+        const ckpt = readCheckpoint(file.bytes, file.path);
+        const recognised = recogniseStateDict(ckpt.tensors);
+        const position = checkpointPosition(file.path, ckpt.extras);
+        checkpoints.push({
+          file: file.path,
+          step: position.step,
+          epoch: position.epoch,
+          stepSource: position.source,
+          bytes: file.bytes,
+          architecture: recognised.architecture.description,
+          placeholders: ckpt.placeholders,
+          unusedKeys: recognised.unusedKeys,
+        });
+      } else if (kind === 'zip') {
+        datasetFiles.push(...expandZip(file.bytes, file.path));
+      } else if (kind === 'log') {
+        const parsed = parseTrainingLog(file.bytes, file.path);
+        logs.push(...parsed.series.map((s) => ({ id: s.id, steps: s.steps, values: s.values })));
+        report.logs.push({ file: file.path, format: parsed.format, series: parsed.series.map((s) => s.id), warnings: parsed.warnings });
+      } else {
+        datasetFiles.push(file);
+      }
+    } catch (error) {
+      report.errors.push(describeError(file.path, error));
+    }
+  }
+
+  let data: AnalysisData | null = null;
+  if (datasetFiles.length > 0) {
+    try {
+      data = await buildDataset(datasetFiles, decode, report);
+    } catch (error) {
+      report.errors.push(describeError('dataset', error));
+    }
+  }
+  report.checkpoints = checkpoints.map(({ bytes: _bytes, ...rest }) => rest);
+  return { checkpoints, logs, data, report };
+}
+
+/** What a file is, from its bytes first and its name second. */
+function classify(file: { path: string; bytes: Uint8Array }): 'checkpoint' | 'zip' | 'log' | 'dataset' {
+  const b = file.bytes;
+  const isZip = b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+  const isPickle = b.length >= 2 && b[0] === 0x80 && b[1] >= 2 && b[1] <= 5;
+  if (CHECKPOINT_NAME.test(file.path) || isPickle) return 'checkpoint';
+  if (isZip) return zipHoldsPickle(b) ? 'checkpoint' : 'zip';
+  if (LOG_NAME.test(file.path)) return isLabelsCsv(b) ? 'dataset' : 'log';
+  return 'dataset';
+}
+
+/** True when a zip's directory names a `data.pkl` (torch.save's zip layout). */
+function zipHoldsPickle(bytes: Uint8Array): boolean {
+  const tail = new TextDecoder('latin1').decode(bytes.subarray(Math.max(0, bytes.length - 65_536)));
+  return tail.includes('/data.pkl');
+}
+
+function isLabelsCsv(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, 512)).split(/\r?\n/)[0] ?? '';
+  return /image_?id/i.test(head);
+}
+
+async function buildDataset(files: DatasetFile[], decode: ImageDecoder, report: ImportReport): Promise<AnalysisData> {
+  const index = indexDataset(files);
+  const byPath = new Map(files.map((f) => [f.path, f.bytes]));
+  const size = USER_IMAGE_SIZE;
+  const per = size * size * 3;
+  const paired = index.kind === 'paired-sensors' && index.items.length > 0;
+  const entries = paired
+    ? index.items.map((item) => ({ id: item.id, label: item.label, paths: [item.first, item.second] }))
+    : index.singles.map((single) => ({ id: single.id, label: single.label, paths: [single.path] }));
+
+  const classNames = index.classes;
+  const first = new Uint8Array(entries.length * per);
+  const second = paired ? new Uint8Array(entries.length * per) : null;
+  const labels = new Int32Array(entries.length);
+  const ids: string[] = [];
+  const failed: { path: string; reason: string }[] = [];
+  let kept = 0;
+  for (const entry of entries) {
+    try {
+      const pixels = await Promise.all(entry.paths.map((p) => decode(byPath.get(p)!, size)));
+      first.set(pixels[0], kept * per);
+      if (second) second.set(pixels[1], kept * per);
+      labels[kept] = entry.label === null ? -1 : classNames.indexOf(entry.label);
+      ids.push(entry.id);
+      kept++;
+    } catch (error) {
+      failed.push({ path: entry.paths.join(' + '), reason: `could not be decoded: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  const notes = probeNotes(files);
+  report.dataset = {
+    summary: `${index.summary}${failed.length > 0 ? `; ${failed.length} could not be decoded` : ''}`,
+    kind: index.kind,
+    items: kept,
+    singles: paired ? index.singles.map((s) => ({ path: s.path, reason: s.reason })) : [],
+    unreadable: [...index.unreadable.map((u) => ({ path: u.path, reason: u.reason })), ...failed],
+    warnings: [...index.warnings, ...notes],
+    imageSize: size,
+  };
+  return {
+    name: `${files.length} dropped files (${index.summary})`,
+    images: first.slice(0, kept * per),
+    second: second ? second.slice(0, kept * per) : null,
+    count: kept,
+    height: size,
+    width: size,
+    channels: 3,
+    labels: labels.slice(0, kept),
+    classNames,
+    ids,
+    pairing: paired ? 'sensors' : 'augmentations',
+  };
+}
+
+function probeNotes(files: DatasetFile[]): string[] {
+  const sizes = new Set<string>();
+  for (const f of files.slice(0, 200)) {
+    const p = probeImage(f.bytes);
+    if (p.width && p.height) sizes.add(`${p.width}x${p.height}`);
+  }
+  return sizes.size > 0 ? [`Image sizes seen: ${[...sizes].slice(0, 6).join(', ')}${sizes.size > 6 ? ', ...' : ''}; each is resized (shorter side) and centre-cropped to ${USER_IMAGE_SIZE}x${USER_IMAGE_SIZE}.`] : [];
+}
+
+function describeError(file: string, error: unknown): ImportReport['errors'][number] {
+  if (isLabError(error)) return { file, code: error.code, message: error.message };
+  return { file, code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
