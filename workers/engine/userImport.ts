@@ -1,6 +1,6 @@
 import { readCheckpoint } from '../../src/io/checkpoint';
 import { expandZip, indexDataset, probeImage } from '../../src/io/dataset';
-import { isLabError } from '../../src/io/errors';
+import { LabError, isLabError } from '../../src/io/errors';
 import { parseTrainingLog } from '../../src/io/logs';
 import { checkpointPosition } from '../../src/io/run/checkpointOrder';
 import { recogniseStateDict } from '../models/buildModel';
@@ -75,6 +75,10 @@ export async function importFiles(files: { path: string; bytes: Uint8Array }[], 
         datasetFiles.push(...expandZip(file.bytes, file.path));
       } else if (kind === 'log') {
         const parsed = parseTrainingLog(file.bytes, file.path);
+        if (parsed.series.every((s) => s.values.length === 0)) {
+          // An empty log must not replace the one the user is looking at.
+          throw new LabError('invalid_input', `${file.path} holds no logged values, so it is neither a training log nor an image the lab can read. ${parsed.warnings.join(' ')}`.trim());
+        }
         logs.push(...parsed.series.map((s) => ({ id: s.id, steps: s.steps, values: s.values })));
         report.logs.push({ file: file.path, format: parsed.format, series: parsed.series.map((s) => s.id), warnings: parsed.warnings });
       } else {

@@ -24,7 +24,11 @@ export function SpectraPanel() {
       <AnalysisGate status={status} error={error}>
         {result && (
           <div className="spectra-grid">
-            <SpectrumView title="Singular values of the projection-head weights" spectra={result.weightSpectra} yLabel="singular value" testId="weight-spectra" />
+            {result.weightSpectra.length > 0 ? (
+              <SpectrumView title="Singular values of the projection-head weights" spectra={result.weightSpectra} yLabel="singular value" testId="weight-spectra" />
+            ) : (
+              <p className="view-wait" data-testid="weight-spectra">This checkpoint has no projection head, so there are no head weights to decompose.</p>
+            )}
             <SpectrumView title="Eigenvalues of the embedding covariance" spectra={result.embeddingSpectra} yLabel="eigenvalue" testId="embedding-spectra" />
           </div>
         )}

@@ -1,0 +1,96 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { expect, test } from '@playwright/test';
+
+import { readSafetensors, readCheckpoint } from '../../src/io/checkpoint';
+import { openLab, waitForAllViews } from './helpers/lab';
+
+import type { Page } from '@playwright/test';
+
+const FIXTURES = join(process.cwd(), 'tests/fixtures');
+const PAIRS = join(FIXTURES, 'dataset/pairs');
+
+async function dropFiles(page: Page, paths: string[]): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(paths);
+  await expect(page.getByTestId('import-report')).toBeVisible();
+}
+
+async function checkpointCount(page: Page): Promise<string> {
+  return (await page.getByTestId('checkpoint-label').textContent()) ?? '';
+}
+
+test('a two-sensor dataset pairs id.jpg with id_rgn.jpg, lists what it could not use, and drives the views', async ({ page }) => {
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  await dropFiles(page, readdirSync(PAIRS).map((f) => join(PAIRS, f)));
+
+  const dataset = page.getByTestId('import-dataset');
+  await expect(dataset).toContainText('10 pairs, 1 single');
+  await expect(dataset).toContainText('10 items analysed at 64×64 px');
+  await expect(page.getByTestId('run-data')).toContainText('pairs are the two sensors');
+  await expect(page.getByTestId('pairs-panel')).toContainText('two sensors');
+  // The demo encoder now sees the dropped pairs: 10 matching and 90 non-matching pairs.
+  await expect(page.getByTestId('pairs-encoder')).toContainText('10 valid items');
+  await expect(page.getByTestId('pairs-encoder')).toContainText('non-matching (90)');
+  // notes.txt is neither a log nor an image: refused by name, nothing else lost.
+  await expect(page.getByTestId('import-error')).toContainText('notes.txt');
+  await expect(page.getByTestId('loss-readout')).toContainText('3510 logged steps');
+});
+
+test('a hostile pickle and a truncated checkpoint are refused with their reasons, and the run stays', async ({ page }) => {
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  const before = await checkpointCount(page);
+  await dropFiles(page, [join(FIXTURES, 'checkpoints/hostile_os_system.pth'), join(FIXTURES, 'checkpoints/truncated.pth')]);
+
+  const errors = page.getByTestId('import-error');
+  await expect(errors).toHaveCount(2);
+  await expect(errors.nth(0)).toHaveAttribute('data-code', 'forbidden_global');
+  await expect(errors.nth(0)).toContainText(/system/);
+  await expect(errors.nth(1)).toHaveAttribute('data-code', 'corrupt_file');
+  expect(await checkpointCount(page)).toBe(before);
+  await expect(page.getByTestId('run-name')).toContainText('fmnist-swav');
+});
+
+test('a torchvision ResNet checkpoint is recognised, analysed on the demo images and exported as safetensors', async ({ page }) => {
+  const file = join(FIXTURES, 'architectures/resnet18_w4_fc_half.pth');
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  await dropFiles(page, [file]);
+  await expect(page.getByTestId('import-checkpoint')).toContainText(/ResNet/i);
+  await expect(page.getByTestId('checkpoint-label')).toContainText('1 / 1');
+  await expect(page.getByTestId('pairs-encoder')).toContainText('ROC AUC');
+  await expect(page.getByTestId('weight-spectra')).toContainText('no projection head');
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-checkpoint').click();
+  const saved = await (await download).path();
+  const exported = readSafetensors(new Uint8Array(readFileSync(saved))).tensors;
+  const original = readCheckpoint(new Uint8Array(readFileSync(file)), file).tensors;
+  expect([...exported.keys()].sort()).toEqual([...original.keys()].sort());
+  for (const [key, tensor] of original) {
+    expect(exported.get(key)!.shape, key).toEqual(tensor.shape);
+    expect(Array.from(exported.get(key)!.values), key).toEqual(Array.from(tensor.values));
+  }
+});
+
+test('a fastai CSV log shows train and valid loss, and dropped files come back after a reload until cleared', async ({ page }) => {
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  const logs = readdirSync(join(FIXTURES, 'logs')).filter((f) => /fastai/i.test(f) && f.endsWith('.csv'));
+  expect(logs.length).toBeGreaterThan(0);
+  await dropFiles(page, [join(FIXTURES, 'logs', logs[0])]);
+  await expect(page.getByTestId('import-log')).toContainText('fastai-csv');
+  await expect(page.getByTestId('loss-readout')).toContainText('train_loss');
+  await expect(page.getByTestId('loss-readout')).toContainText('valid_loss');
+  await expect(page.getByTestId('storage-info')).toContainText('1 file');
+
+  await page.reload();
+  await expect(page.getByTestId('import-log')).toContainText('fastai-csv');
+  await expect(page.getByTestId('loss-readout')).toContainText('valid_loss');
+  await page.getByTestId('clear-storage').click();
+  await expect(page.getByTestId('storage-info')).toContainText('0 files');
+  await page.getByTestId('use-demo').click();
+  await expect(page.getByTestId('loss-readout')).toContainText('3510 logged steps');
+});
