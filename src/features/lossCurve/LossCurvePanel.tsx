@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 
 import { debiasedEma } from '../../analysis/ema';
 import { markViewDrawn } from '../../app/viewMarks';
-import { ChartFrame } from '../../charts/ChartFrame';
+import { tableToCsv } from '../../io/export/csv';
+import { ExportableChart } from '../export/ExportableChart';
 import { renderLossCurve } from '../../charts/lossCurve';
 import { useLab } from '../../store/labStore';
 
@@ -85,7 +86,15 @@ export function LossCurvePanel() {
           </label>
         </div>
       </header>
-      {data && <ChartFrame render={renderLossCurve} data={data} options={options} />}
+      {data && (
+        <ExportableChart
+          name="loss-curve"
+          render={renderLossCurve}
+          data={data}
+          options={options}
+          csv={() => tableToCsv(['series', 'step', 'value', `ema_${smoothing}`], data.series.flatMap((s) => Array.from(s.steps, (step, i) => [s.id, step, s.values[i], s.smoothed ? s.smoothed[i] : null])))}
+        />
+      )}
       <p className="readout" data-testid="loss-readout">
         {loss.values.length} logged {lossSeries.length > 1 ? `points per series (${lossSeries.map((s) => s.id).join(', ')})` : 'steps'}{nonFinite > 0 ? `, ${nonFinite} NaN or infinite (drawn as gaps)` : ''}. Wheel to zoom, drag to pan, double-click to reset.
         {hover && hover.values[0] ? ` Step ${hover.step}: loss ${fmt(hover.values[0].value)}, smoothed ${fmt(hover.values[0].smoothed)}.` : ''}

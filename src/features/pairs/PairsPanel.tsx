@@ -1,7 +1,8 @@
 import { useEffect, useMemo } from 'react';
 
 import { markViewDrawn } from '../../app/viewMarks';
-import { ChartFrame } from '../../charts/ChartFrame';
+import { tableToCsv } from '../../io/export/csv';
+import { ExportableChart } from '../export/ExportableChart';
 import { renderHistogram } from '../../charts/histogram';
 import { useLab } from '../../store/labStore';
 import { AnalysisGate } from '../AnalysisGate';
@@ -83,7 +84,18 @@ function PairView({ pair }: { pair: PairComparison }) {
         <span data-testid={`top1-${pair.layer}`}>{percent(pair.top1)}</span> (A→B), {percent(pair.top1Reverse)} (B→A) · {pair.validCount} valid items
         {pair.invalidIds.length > 0 ? ` · ${pair.invalidIds.length} zero vectors excluded (items ${pair.invalidIds.slice(0, 8).join(', ')})` : ''}
       </figcaption>
-      <ChartFrame render={renderHistogram} data={data} options={options} />
+      <ExportableChart
+        name={`pairs-${pair.layer}`}
+        render={renderHistogram}
+        data={data}
+        options={options}
+        csv={() =>
+          tableToCsv(
+            ['bin_start', 'bin_end', 'matching_count', 'non_matching_count'],
+            Array.from(pair.matching.counts, (count, i) => [pair.matching.edges[i], pair.matching.edges[i + 1], count, pair.nonMatching.counts[i]]),
+          )
+        }
+      />
     </figure>
   );
 }

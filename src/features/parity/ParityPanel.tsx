@@ -1,5 +1,8 @@
 import { useState } from 'react';
 
+import { tableToCsv } from '../../io/export/csv';
+import { saveBlob } from '../workspace/WorkspacePanel';
+
 import type { LabController } from '../../app/labController';
 import type { ParityReport } from '../../../workers/engineApi';
 
@@ -28,6 +31,15 @@ export function ParityPanel({ controller }: { controller: LabController }) {
         </button>
       </p>
       {error && <p className="view-error" role="alert">{error}</p>}
+      {report && (
+        <button
+          type="button"
+          data-testid="parity-csv"
+          onClick={() => saveBlob(new Blob([tableToCsv(['output', 'shape', 'max_abs_diff', 'scaled_diff', 'ref_max_abs'], report.outputs.map((o) => [o.name, o.shape.join('x'), o.maxAbsDiff, o.scaledDiff, o.refMaxAbs]))], { type: 'text/csv' }), `parity-checkpoint-${report.checkpointIndex}.csv`)}
+        >
+          CSV
+        </button>
+      )}
       {report && (
         <table data-testid="parity-table" data-pass={String(report.pass)} data-checkpoint={report.checkpointIndex}>
           <caption>

@@ -2,7 +2,8 @@ import { useEffect, useMemo } from 'react';
 
 import { crossCheckpointKey } from '../../app/labController';
 import { markViewDrawn } from '../../app/viewMarks';
-import { ChartFrame } from '../../charts/ChartFrame';
+import { matrixToCsv } from '../../io/export/csv';
+import { ExportableChart } from '../export/ExportableChart';
 import { renderHeatmap } from '../../charts/heatmap';
 import { useLab } from '../../store/labStore';
 import { getCrossCheckpoint } from '../../store/resultCache';
@@ -115,7 +116,7 @@ function MatrixView({ matrix, testId }: { matrix: SimilarityMatrix; testId: stri
       <figcaption>
         {MEASURE_LABELS[matrix.measure] ?? matrix.measure} · n = {matrix.n}
       </figcaption>
-      <ChartFrame render={renderHeatmap} data={data} options={options} />
+      <ExportableChart name={`${testId}-${matrix.measure}`} render={renderHeatmap} data={data} options={options} csv={() => matrixToCsv(matrix.labels, matrix.values, matrix.measure)} />
     </figure>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useMemo } from 'react';
 
 import { markViewDrawn } from '../../app/viewMarks';
-import { ChartFrame } from '../../charts/ChartFrame';
+import { tableToCsv } from '../../io/export/csv';
+import { ExportableChart } from '../export/ExportableChart';
 import { renderSpectrum } from '../../charts/spectrum';
 import { AnalysisGate } from '../AnalysisGate';
 import { useCurrentAnalysis } from '../useCurrentAnalysis';
@@ -52,7 +53,7 @@ function SpectrumView({ title, spectra, yLabel, testId }: { title: string; spect
   return (
     <figure className="spectrum-view" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      <ChartFrame render={renderSpectrum} data={data} options={options} />
+      <ExportableChart name={testId} render={renderSpectrum} data={data} options={options} csv={() => tableToCsv(['matrix', 'index', 'value'], spectra.flatMap((s) => Array.from(s.values, (v, i) => [s.name, i, v])))} />
       <ul className="spectrum-notes">
         {spectra.map((s) => (
           <li key={s.name} data-testid={`erank-${s.name}`}>
