@@ -114,6 +114,10 @@ export interface RunSummary {
   pairing: 'augmentations' | 'sensors';
   /** True when the timeline is the user's own checkpoints (which can then be reordered). */
   ownCheckpoints: boolean;
+  /** How images become inputs: the normalisation in use and, for dropped images, size and stacking. */
+  preprocessing: Preprocessing;
+  /** Channels of the analysis images (4 when two sensors are stacked). */
+  dataChannels: number;
   /** Display name. */
   name: string;
   /** One paragraph on what the run is. */
@@ -305,6 +309,11 @@ export interface EngineApi {
   importFiles(files: ImportedFile[]): Promise<{ report: ImportReport; run: RunSummary }>;
   /** Goes back to the bundled demo and forgets the user's files. */
   useDemo(): Promise<RunSummary>;
+  /**
+   * Changes normalisation (arrays: use these; null: the checkpoint's default; absent: keep),
+   * the size dropped images are resized to, or sensor stacking.
+   */
+  setPreprocessing(change: { mean?: number[] | null; std?: number[] | null; size: number; stackSensors: boolean }): Promise<RunSummary>;
   /** Moves a checkpoint of a user run within the timeline. */
   moveCheckpoint(from: number, to: number): Promise<RunSummary>;
   /** Restores the files kept in the browser's storage from an earlier visit, or returns null. */
@@ -317,6 +326,18 @@ export interface EngineApi {
   exportCheckpoint(index: number): Promise<Uint8Array>;
   /** tfjs memory counters, for leak checks and the memory read-out. */
   memory(): Promise<{ numTensors: number; numBytes: number }>;
+}
+
+/** Input preprocessing the user can change. */
+export interface Preprocessing {
+  /** Per-channel mean of [0, 1] pixels subtracted before the encoder. */
+  mean: number[];
+  /** Per-channel standard deviation divided by. */
+  std: number[];
+  /** Side length dropped images are resized and centre-cropped to. */
+  size: number;
+  /** Stack two sensors as one 4-channel image instead of using them as the two views. */
+  stackSensors: boolean;
 }
 
 /** A file handed to the engine: its path inside the dropped folder or zip, and its bytes. */

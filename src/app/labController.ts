@@ -28,6 +28,8 @@ export interface LabController {
   useDemo(): Promise<void>;
   /** Moves a checkpoint within a user run's timeline. */
   moveCheckpoint(from: number, to: number): Promise<void>;
+  /** Changes normalisation, image size or sensor stacking; throws a LabError with the reason. */
+  setPreprocessing(change: { mean?: number[] | null; std?: number[] | null; size: number; stackSensors: boolean }): Promise<void>;
   /** Deletes what the browser keeps and refreshes the size shown. */
   clearStorage(): Promise<void>;
   /** Refreshes the stored size shown. */
@@ -172,6 +174,10 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     async moveCheckpoint(from, to) {
       const run = await api.moveCheckpoint(from, to);
       store.getState().setRun(run, to);
+    },
+    async setPreprocessing(change) {
+      const run = await api.setPreprocessing(change);
+      store.getState().setRun(run, store.getState().currentIndex);
     },
     async clearStorage() {
       await api.clearStorage();

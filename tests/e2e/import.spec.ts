@@ -94,3 +94,28 @@ test('a fastai CSV log shows train and valid loss, and dropped files come back a
   await page.getByTestId('use-demo').click();
   await expect(page.getByTestId('loss-readout')).toContainText('3510 logged steps');
 });
+
+test('dropped pairs can be stacked as RGB+NIR, resized, and renormalised; a bad setting is refused and changes nothing', async ({ page }) => {
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  await dropFiles(page, readdirSync(PAIRS).filter((f) => f.endsWith('.jpg') || f.endsWith('.csv')).map((f) => join(PAIRS, f)));
+  await expect(page.getByTestId('pairs-encoder')).toContainText('10 valid items');
+
+  await page.getByTestId('norm-std').fill('0');
+  await page.getByTestId('norm-apply').click();
+  await expect(page.getByTestId('preprocessing-error')).toContainText('standard deviation must be a positive number');
+  await expect(page.getByTestId('run-data')).toContainText('pairs are the two sensors');
+
+  await page.getByTestId('stack-sensors').click();
+  await expect(page.getByTestId('stack-sensors')).toBeChecked();
+  await expect(page.getByTestId('run-data')).toContainText('stacked as RGB+NIR');
+  await expect(page.getByTestId('run-data')).toContainText('two augmented views');
+  // The demo's 1-channel encoder now takes 4 channels: its stem filter is copied to each.
+  await expect(page.getByTestId('norm-mean')).toHaveValue(/^[\d.]+, [\d.]+, [\d.]+, [\d.]+$/);
+  await expect(page.getByTestId('pairs-encoder')).toContainText('10 valid items');
+
+  await page.getByTestId('image-size').selectOption('32');
+  await expect(page.getByTestId('image-size')).toHaveValue('32');
+  await expect(page.getByTestId('pairs-encoder')).toContainText('ROC AUC');
+  await expect(page.locator('.view-error')).toHaveCount(0);
+});

@@ -4,6 +4,7 @@ import { readCheckpoint, writeSafetensors } from '../../src/io/checkpoint';
 import { LabError } from '../../src/io/errors';
 import { orderCheckpoints } from '../../src/io/run/checkpointOrder';
 import { selectBackend } from '../backend';
+import { widenFirstConv } from '../models/adaptInput';
 import { buildModel } from '../models/buildModel';
 import { analyseCheckpoint, compareAcrossCheckpoints } from './checkpointAnalysis';
 import { embed } from './embedder';
@@ -14,7 +15,7 @@ import { DEMO_MANIFEST_PATH, fetchRun } from './runData';
 import { defaultNormalisation, nextRunId } from './runSource';
 import { sampleViews, validateSampleCount, viewSetKey } from './sampleViews';
 import { measureThroughput } from './throughput';
-import { importFiles } from './userImport';
+import { DEFAULT_PREPROCESSING, buildDataset, importFiles } from './userImport';
 import { clearStoredFiles, loadStoredFiles, storeFiles, storedSize } from './workspaceStore';
 
 import type { LoadedCheckpoint } from '../../src/io/checkpoint';
@@ -23,7 +24,8 @@ import type { AnalysisOptions, BackendReport, BackendRequest, CheckpointAnalysis
 import type { FeatureSet, Normalisation } from './embedder';
 import type { AnalysisData, RunSource } from './runSource';
 import type { ViewSet } from './sampleViews';
-import type { UserCheckpoint } from './userImport';
+import type { DatasetFile } from '../../src/io/dataset';
+import type { DatasetPreprocessing, UserCheckpoint } from './userImport';
 
 /** Models kept uploaded at once; each is a few MB, and scrubbing revisits neighbours. */
 const MODEL_CACHE_SIZE = 3;
@@ -33,7 +35,11 @@ interface UserParts {
   checkpoints: UserCheckpoint[] | null;
   logs: LogSeries[] | null;
   data: AnalysisData | null;
+  /** The dataset's files, to decode again at another size or stacking. */
+  dataFiles: DatasetFile[] | null;
 }
+
+const NO_USER_PARTS: UserParts = { checkpoints: null, logs: null, data: null, dataFiles: null };
 
 /**
  * Creates the engine: one object owning every tensor, the run's data and all caches. The worker
@@ -43,7 +49,9 @@ export function createEngine(): EngineApi {
   let backend: BackendReport | null = null;
   let demo: RunSource | null = null;
   let run: RunSource | null = null;
-  let user: UserParts = { checkpoints: null, logs: null, data: null };
+  let user: UserParts = NO_USER_PARTS;
+  let preprocessing: DatasetPreprocessing = DEFAULT_PREPROCESSING;
+  let normalisationOverride: Normalisation | null = null;
   const models = new Map<number, Promise<RecognisedModel>>();
   const features = new Map<string, Promise<FeatureSet>>();
   const analyses = new Map<string, Promise<CheckpointAnalysis>>();
@@ -72,7 +80,11 @@ export function createEngine(): EngineApi {
       models.set(index, cached);
       return cached;
     }
-    const loading = requireRun().loadCheckpoint(index).then((ckpt) => buildModel(ckpt.tensors));
+    const r = requireRun();
+    // Stacked RGB+NIR images widen the checkpoint's first conv; 1 and 3 channels are converted
+    // on the image side instead (gray replicated, RGB to luma), which keeps the trained filters.
+    const widen = r.data.channels === 4;
+    const loading = r.loadCheckpoint(index).then((ckpt) => buildModel((widen ? widenFirstConv(ckpt.tensors, 4)?.tensors : null) ?? ckpt.tensors));
     loading.catch(() => models.delete(index));
     models.set(index, loading);
     while (models.size > MODEL_CACHE_SIZE) {
@@ -91,8 +103,10 @@ export function createEngine(): EngineApi {
     return views;
   };
 
-  const normalisation = (r: RunSource, channels: number): Normalisation =>
-    r.normalisation.mean.length === channels ? r.normalisation : defaultNormalisation(channels);
+  const normalisation = (r: RunSource, channels: number): Normalisation => {
+    if (normalisationOverride && normalisationOverride.mean.length === channels) return normalisationOverride;
+    return r.normalisation.mean.length === channels ? r.normalisation : defaultNormalisation(channels);
+  };
 
   /** Features of one view of the sample through checkpoint `index`, computed once. */
   const viewFeatures = async (index: number, view: 0 | 1, options: AnalysisOptions, job: ReturnType<typeof createJob>, offset: number): Promise<FeatureSet> => {
@@ -133,6 +147,8 @@ export function createEngine(): EngineApi {
       dataName: r.data.name,
       pairing: r.data.pairing,
       ownCheckpoints: r.kind === 'user' && user.checkpoints !== null,
+      preprocessing: { ...normalisation(r, first.architecture.inputChannels), ...preprocessing },
+      dataChannels: r.data.channels,
     };
   };
 
@@ -159,7 +175,7 @@ export function createEngine(): EngineApi {
   };
 
   const applyImport = async (files: { path: string; bytes: Uint8Array }[]): Promise<{ report: ImportReport; run: RunSummary }> => {
-    const result = await importFiles(files, decodeImage);
+    const result = await importFiles(files, decodeImage, preprocessing);
     const previous = user;
     const next: UserParts = { ...user };
     if (result.checkpoints.length > 0) {
@@ -168,7 +184,10 @@ export function createEngine(): EngineApi {
       next.checkpoints = order.map((i) => merged[i]);
     }
     if (result.logs.length > 0) next.logs = result.logs;
-    if (result.data) next.data = result.data;
+    if (result.data) {
+      next.data = result.data;
+      next.dataFiles = result.dataFiles;
+    }
     user = next;
     const previousRun = run;
     try {
@@ -193,7 +212,7 @@ export function createEngine(): EngineApi {
 
     async loadDemo(baseUrl: string): Promise<RunSummary> {
       demo = await fetchRun(new URL(DEMO_MANIFEST_PATH, baseUrl).href);
-      user = { checkpoints: null, logs: null, data: null };
+      user = NO_USER_PARTS;
       setRun(demo);
       return summary();
     },
@@ -279,8 +298,32 @@ export function createEngine(): EngineApi {
 
     async useDemo() {
       if (!demo) throw new LabError('invalid_input', 'The demo is not loaded yet.');
-      user = { checkpoints: null, logs: null, data: null };
+      user = NO_USER_PARTS;
       setRun(demo);
+      return summary();
+    },
+
+    async setPreprocessing(change) {
+      const next: DatasetPreprocessing = { size: change.size, stackSensors: change.stackSensors };
+      if (!Number.isInteger(next.size) || next.size < 16 || next.size > 512) {
+        throw new LabError('invalid_input', `The image size must be a whole number of pixels between 16 and 512; got ${change.size}.`);
+      }
+      const keep = change.mean === undefined && change.std === undefined;
+      if (!keep && ((change.mean == null) !== (change.std == null) || (change.mean && change.std && change.mean.length !== change.std.length))) {
+        throw new LabError('invalid_input', 'Give a mean and a standard deviation for every channel, or neither to use the default.');
+      }
+      if (change.std?.some((v) => !(v > 0))) throw new LabError('invalid_input', 'Every standard deviation must be a positive number.');
+      if (change.mean?.some((v) => !Number.isFinite(v))) throw new LabError('invalid_input', 'Every mean must be a number, e.g. 0.485, 0.456, 0.406.');
+      const redecode = user.dataFiles !== null && (next.size !== preprocessing.size || next.stackSensors !== preprocessing.stackSensors);
+      let data = user.data;
+      if (redecode) {
+        const report: ImportReport = { checkpoints: [], logs: [], dataset: null, errors: [] };
+        data = await buildDataset(user.dataFiles!, decodeImage, report, next);
+      }
+      preprocessing = next;
+      if (!keep) normalisationOverride = change.mean && change.std ? { mean: change.mean, std: change.std } : null;
+      user = { ...user, data };
+      setRun(composeRun());
       return summary();
     },
 

@@ -70,6 +70,11 @@ export const IMAGENET_NORMALISATION: Normalisation = { mean: [0.485, 0.456, 0.40
 /** A normalisation for `channels` inputs: ImageNet's for 3, their averages for other counts. */
 export function defaultNormalisation(channels: number): Normalisation {
   if (channels === 3) return IMAGENET_NORMALISATION;
+  if (channels === 4) {
+    // RGB + NIR: ImageNet's statistics for the colour bands, their average for the extra band.
+    const avg = defaultNormalisation(1);
+    return { mean: [...IMAGENET_NORMALISATION.mean, ...avg.mean], std: [...IMAGENET_NORMALISATION.std, ...avg.std] };
+  }
   const mean = IMAGENET_NORMALISATION.mean.reduce((a, b) => a + b, 0) / 3;
   const std = IMAGENET_NORMALISATION.std.reduce((a, b) => a + b, 0) / 3;
   return { mean: Array(channels).fill(mean), std: Array(channels).fill(std) };

@@ -35,11 +35,24 @@ export interface UserCheckpoint {
 /** Decodes one image file into RGB pixels of size x size (the worker's createImageBitmap). */
 export type ImageDecoder = (bytes: Uint8Array, size: number) => Promise<Uint8Array>;
 
+/** How dropped images become encoder inputs. */
+export interface DatasetPreprocessing {
+  /** Side length in pixels after resizing the shorter side and centre-cropping. */
+  size: number;
+  /** Stack the two sensors as one 4-channel image (R, G, B from the first, NIR from the second). */
+  stackSensors: boolean;
+}
+
+/** The default: USER_IMAGE_SIZE, sensors as the two views of each item. */
+export const DEFAULT_PREPROCESSING: DatasetPreprocessing = { size: USER_IMAGE_SIZE, stackSensors: false };
+
 /** Everything one import produced: parts to merge into the run, and the report. */
 export interface ImportResult {
   checkpoints: UserCheckpoint[];
   logs: LogSeries[];
   data: AnalysisData | null;
+  /** The dataset's files, kept so a new size or stacking can decode them again. */
+  dataFiles: DatasetFile[];
   report: ImportReport;
 }
 
@@ -48,7 +61,7 @@ export interface ImportResult {
  * breaks ties), reads each, and collects a per-file error instead of stopping at the first bad
  * file. Images are decoded with `decode`.
  */
-export async function importFiles(files: { path: string; bytes: Uint8Array }[], decode: ImageDecoder): Promise<ImportResult> {
+export async function importFiles(files: { path: string; bytes: Uint8Array }[], decode: ImageDecoder, preprocessing: DatasetPreprocessing = DEFAULT_PREPROCESSING): Promise<ImportResult> {
   const report: ImportReport = { checkpoints: [], logs: [], dataset: null, errors: [] };
   const checkpoints: UserCheckpoint[] = [];
   const logs: LogSeries[] = [];
@@ -92,13 +105,13 @@ export async function importFiles(files: { path: string; bytes: Uint8Array }[], 
   let data: AnalysisData | null = null;
   if (datasetFiles.length > 0) {
     try {
-      data = await buildDataset(datasetFiles, decode, report);
+      data = await buildDataset(datasetFiles, decode, report, preprocessing);
     } catch (error) {
       report.errors.push(describeError('dataset', error));
     }
   }
   report.checkpoints = checkpoints.map(({ bytes: _bytes, ...rest }) => rest);
-  return { checkpoints, logs, data, report };
+  return { checkpoints, logs, data, dataFiles: datasetFiles, report };
 }
 
 /** What a file is, from its bytes first and its name second. */
@@ -123,10 +136,15 @@ function isLabelsCsv(bytes: Uint8Array): boolean {
   return /image_?id/i.test(head);
 }
 
-async function buildDataset(files: DatasetFile[], decode: ImageDecoder, report: ImportReport): Promise<AnalysisData> {
+/**
+ * Indexes and decodes a dataset. With `stackSensors`, each pair becomes one 4-channel image:
+ * R, G, B of the first sensor and the NIR band of the second (the third channel of an RGN
+ * image), and the two views are augmentations of it.
+ */
+export async function buildDataset(files: DatasetFile[], decode: ImageDecoder, report: ImportReport, preprocessing: DatasetPreprocessing): Promise<AnalysisData> {
   const index = indexDataset(files);
   const byPath = new Map(files.map((f) => [f.path, f.bytes]));
-  const size = USER_IMAGE_SIZE;
+  const size = preprocessing.size;
   const per = size * size * 3;
   const paired = index.kind === 'paired-sensors' && index.items.length > 0;
   const entries = paired
@@ -153,7 +171,7 @@ async function buildDataset(files: DatasetFile[], decode: ImageDecoder, report: 
     }
   }
 
-  const notes = probeNotes(files);
+  const notes = probeNotes(files, size);
   report.dataset = {
     summary: `${index.summary}${failed.length > 0 ? `; ${failed.length} could not be decoded` : ''}`,
     kind: index.kind,
@@ -163,6 +181,22 @@ async function buildDataset(files: DatasetFile[], decode: ImageDecoder, report: 
     warnings: [...index.warnings, ...notes],
     imageSize: size,
   };
+  if (second && preprocessing.stackSensors) {
+    report.dataset.warnings.push('The two sensors are stacked as one 4-channel image (R, G, B and the NIR band of the _rgn image); the two views are augmentations of it.');
+    return {
+      name: `${files.length} dropped files (${index.summary}), sensors stacked as RGB+NIR`,
+      images: stackRgbNir(first, second, kept, size * size),
+      second: null,
+      count: kept,
+      height: size,
+      width: size,
+      channels: 4,
+      labels: labels.slice(0, kept),
+      classNames,
+      ids,
+      pairing: 'augmentations',
+    };
+  }
   return {
     name: `${files.length} dropped files (${index.summary})`,
     images: first.slice(0, kept * per),
@@ -178,13 +212,25 @@ async function buildDataset(files: DatasetFile[], decode: ImageDecoder, report: 
   };
 }
 
-function probeNotes(files: DatasetFile[]): string[] {
+/** [count, pixels, 4]: R, G, B of `rgb` and the third band (NIR) of `rgn`, both [count, pixels, 3]. */
+export function stackRgbNir(rgb: Uint8Array, rgn: Uint8Array, count: number, pixels: number): Uint8Array {
+  const out = new Uint8Array(count * pixels * 4);
+  for (let p = 0; p < count * pixels; p++) {
+    out[4 * p] = rgb[3 * p];
+    out[4 * p + 1] = rgb[3 * p + 1];
+    out[4 * p + 2] = rgb[3 * p + 2];
+    out[4 * p + 3] = rgn[3 * p + 2];
+  }
+  return out;
+}
+
+function probeNotes(files: DatasetFile[], size: number): string[] {
   const sizes = new Set<string>();
   for (const f of files.slice(0, 200)) {
     const p = probeImage(f.bytes);
     if (p.width && p.height) sizes.add(`${p.width}x${p.height}`);
   }
-  return sizes.size > 0 ? [`Image sizes seen: ${[...sizes].slice(0, 6).join(', ')}${sizes.size > 6 ? ', ...' : ''}; each is resized (shorter side) and centre-cropped to ${USER_IMAGE_SIZE}x${USER_IMAGE_SIZE}.`] : [];
+  return sizes.size > 0 ? [`Image sizes seen: ${[...sizes].slice(0, 6).join(', ')}${sizes.size > 6 ? ', ...' : ''}; each is resized (shorter side) and centre-cropped to ${size}x${size}.`] : [];
 }
 
 function describeError(file: string, error: unknown): ImportReport['errors'][number] {

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useController } from '../../app/controllerContext';
 import { useLab } from '../../store/labStore';
 import { filesFromDrop } from './droppedFiles';
+import { PreprocessingControls } from './PreprocessingControls';
 
 /**
  * Bring your own run: drop or pick checkpoints (.pth, .pt, safetensors), training logs and a
@@ -85,6 +86,7 @@ export function WorkspacePanel() {
         {importing ? <strong>Reading files…</strong> : null}
         {run && <span data-testid="run-data"> Analysing: {run.dataName} ({run.pairing === 'sensors' ? 'pairs are the two sensors' : 'pairs are two augmented views'}).</span>}
       </p>
+      <PreprocessingControls />
       {report && <ImportReportView />}
       {run?.ownCheckpoints && run.checkpoints.length > 1 && (
         <ol className="timeline-list" data-testid="timeline-list">
