@@ -46,7 +46,11 @@ export async function selectBackend(request: BackendRequest, job: BackendJob): P
       throw new LabError('backend_unavailable', `The ${request} backend was requested but could not start: ${ok.note} Remove the backend parameter from the address to let the lab choose.`);
     }
     candidates.push({ ...ok, note: 'forced by the backend URL parameter' });
-    const onAdapter = request === 'webgpu' && adapter ? ` on adapter ${describeAdapter(adapter)}${adapter.isFallback ? ' (a software fallback)' : ''}` : '';
+    let onAdapter = request === 'webgpu' && adapter ? ` on adapter ${describeAdapter(adapter)}${adapter.isFallback ? ' (a software fallback: expect minutes for a full sample)' : ''}` : '';
+    if (request === 'webgl') {
+      const renderer = probeWebGlRenderer();
+      if (renderer) onAdapter = ` on renderer ${renderer}${SOFTWARE_GL_RENDERERS.test(renderer) ? ' (software: slower than WASM)' : ''}`;
+    }
     return finish(request, request, `forced by the URL parameter backend=${request}${onAdapter}`, adapter, candidates);
   }
 
@@ -162,13 +166,13 @@ function configureWasm(): void {
 function reasonFor(name: BackendName, job: BackendJob, adapter: AdapterSummary | null, softwareFallback: string): string {
   switch (name) {
     case 'webgpu':
-      return `WebGPU on a hardware adapter (${describeAdapter(adapter)})`;
+      return `on a hardware adapter (${describeAdapter(adapter)})`;
     case 'webgl':
-      return adapter ? 'WebGL on a hardware GPU; WebGPU did not start' : 'WebGL on a hardware GPU; this browser has no WebGPU';
+      return adapter ? 'on a hardware GPU; WebGPU did not start' : 'on a hardware GPU; this browser has no WebGPU';
     case 'wasm':
       return softwareFallback
-        ? `WASM on the CPU, because ${softwareFallback}`
-        : 'WASM on the CPU: no hardware GPU backend started';
+        ? `on the CPU, because ${softwareFallback}`
+        : 'on the CPU: no hardware GPU backend started';
     case 'cpu':
       return job === 'training'
         ? `plain CPU: WASM cannot train convolutions (no Conv2DBackpropFilter)${softwareFallback ? ` and ${softwareFallback}` : ''}`

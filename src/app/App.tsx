@@ -13,7 +13,7 @@ import { ControllerContext } from './controllerContext';
 import type { LabController } from './labController';
 
 /** The lab's shell: header with the backend, the scrubber, and the five views. */
-export function App({ controller }: { controller: LabController }) {
+export function App({ controller, notices = [] }: { controller: LabController; notices?: string[] }) {
   const run = useLab((s) => s.run);
   const status = useLab((s) => s.engineStatus);
   const error = useLab((s) => s.engineError);
@@ -24,6 +24,13 @@ export function App({ controller }: { controller: LabController }) {
         <h1>SwAV interpretability lab</h1>
         <BackendBadge />
       </header>
+      {notices.length > 0 && (
+        <ul className="url-notices" data-testid="url-notices">
+          {notices.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
       {status === 'error' && (
         <p className="view-error" role="alert" data-testid="engine-error">
           The engine could not start: {error}

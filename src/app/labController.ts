@@ -58,10 +58,9 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     const index = s.currentIndex;
     const key = analysisKey(s.run.id, index, s.options);
     const status = s.status[key];
+    // Whatever the scrubber reached, a job for another checkpoint is no longer wanted.
+    if (running && running.key !== key) void api.cancel(running.jobId);
     if (getAnalysis(key) || status === 'running' || status === 'cancelled' || status === 'error') return;
-    if (running && running.key !== key) {
-      void api.cancel(running.jobId);
-    }
     const jobId = `analysis-${++jobCounter}`;
     running = { jobId, key };
     s.setStatus(key, 'running');

@@ -27,7 +27,8 @@ const MAX_LABEL_CHARS = 18;
 /** Pixels reserved at the right for the colour legend. */
 const LEGEND_WIDTH_PX = 104;
 /** Smallest cell in pixels that still gets value text. */
-const MIN_TEXT_CELL_PX = 16;
+/** Narrower cells would let 3-decimal values run into each other; hover still shows them. */
+const MIN_TEXT_CELL_PX = 28;
 
 /**
  * A row-major matrix: `values[i * cols + j]` is row i, column j, with rows =

@@ -104,11 +104,12 @@ export function dataExtent(data: LossCurveData): [number, number] {
     lo = Math.min(lo, s.steps[0]);
     hi = Math.max(hi, s.steps[s.steps.length - 1]);
   }
-  if (!(hi >= lo)) {
-    for (const mark of [...data.checkpoints, ...data.events]) {
-      lo = Math.min(lo, mark.step);
-      hi = Math.max(hi, mark.step);
-    }
+  // Checkpoints and events belong on the axis even outside the logged steps (a checkpoint of
+  // the initialisation at step 0 precedes the first logged loss at step 1).
+  for (const mark of [...data.checkpoints, ...data.events]) {
+    if (!Number.isFinite(mark.step)) continue;
+    lo = Math.min(lo, mark.step);
+    hi = Math.max(hi, mark.step);
   }
   if (!(hi >= lo)) return [0, 1];
   return hi > lo ? [lo, hi] : [lo - 1, hi + 1];

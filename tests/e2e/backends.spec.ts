@@ -19,7 +19,7 @@ test('auto picks WASM over a software WebGPU adapter and says why, WebGPU over a
   }
 });
 
-for (const backend of ['webgpu', 'wasm', 'cpu'] as const) {
+for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
   test(`the ${backend} backend reproduces PyTorch's outputs for every checkpoint and every reference output`, async ({ page }) => {
     await openLab(page, { backend, n: 8 });
     await expect(page.getByTestId('run-name')).toBeVisible({ timeout: 120_000 });

@@ -10,17 +10,40 @@ import type { FeatureSet, Representation } from './embedder';
 const COSINE_BINS = 80;
 
 /**
- * Every per-checkpoint result the views draw, from the features of the two views (`a`, `b`)
- * and the checkpoint's weights. Pure computation on host arrays (runs in the worker).
+ * Relative cost of the analysis pieces, in units of one image through the demo encoder, per
+ * sample (measured on the demo at n = 1000 with WASM: the similarity work takes about three
+ * times as long as embedding both views). Progress and time left count in these units.
  */
-export function analyseCheckpoint(
+export const ANALYSIS_COST = { pairs: 0.6, cka: 2, rsa: 1.5, spectra: 0.3 } as const;
+
+/** Total analysis cost for n samples, in the units of ANALYSIS_COST. */
+export function analysisUnits(n: number): number {
+  return Math.ceil(n * (2 * ANALYSIS_COST.pairs + ANALYSIS_COST.cka + ANALYSIS_COST.rsa + ANALYSIS_COST.spectra));
+}
+
+/**
+ * Called before each piece of the analysis with its name, and after it with the units done.
+ * `before` may throw (a cancelled job) and yields to the event loop so messages get through.
+ */
+export interface AnalysisHooks {
+  before(piece: string): Promise<void>;
+  after(units: number): void;
+}
+
+/**
+ * Every per-checkpoint result the views draw, from the features of the two views (`a`, `b`)
+ * and the checkpoint's weights. Host-array computation in the worker, in pieces so a cancel
+ * between them is heard.
+ */
+export async function analyseCheckpoint(
   checkpointIndex: number,
   options: AnalysisOptions,
   a: FeatureSet,
   b: FeatureSet,
   tensors: Map<string, HostTensor>,
   head: SwavHeadSpec | null,
-): Omit<CheckpointAnalysis, 'timings'> {
+  hooks: AnalysisHooks = { before: async () => undefined, after: () => undefined },
+): Promise<Omit<CheckpointAnalysis, 'timings'>> {
   assert(a.n === b.n && a.reps.length === b.reps.length, () => `analyseCheckpoint: views differ: ${a.n} x ${a.reps.length} vs ${b.n} x ${b.reps.length}`);
   const n = a.n;
 
@@ -28,12 +51,19 @@ export function analyseCheckpoint(
   for (const name of ['encoder', 'projection'] as const) {
     const ra = a.reps.find((r) => r.name === name);
     const rb = b.reps.find((r) => r.name === name);
+    await hooks.before(`comparing ${name} pairs`);
     if (ra && rb) pairs.push(comparePairs(name, ra, rb, n));
+    hooks.after(Math.ceil(n * ANALYSIS_COST.pairs));
   }
 
   const labels = a.reps.map((r) => r.name);
+  await hooks.before('CKA between stages');
   const stageCka = toMatrix(ckaMatrix(a.reps, n, options.ckaEstimator), labels, `cka-${options.ckaEstimator}`, n);
+  hooks.after(Math.ceil(n * ANALYSIS_COST.cka));
+  await hooks.before('RSA between stages');
   const stageRsa = toMatrix(rsaMatrix(a.reps, n), labels, 'rsa-spearman', n);
+  hooks.after(Math.ceil(n * ANALYSIS_COST.rsa));
+  await hooks.before('spectra');
 
   const weightSpectra: SpectrumSummary[] = [];
   for (const layer of head?.layers ?? []) {
@@ -49,7 +79,13 @@ export function analyseCheckpoint(
       return { name: `${r.name} output covariance`, shape: [r.d, r.d], values: s.values, effectiveRank: effectiveRank(s.values), numericalRank: s.numericalRank, kind: 'eigen' as const };
     });
 
+  hooks.after(Math.ceil(n * ANALYSIS_COST.spectra));
   return { checkpointIndex, options, pairs, stageCka, stageRsa, weightSpectra, embeddingSpectra };
+}
+
+/** CKA between the stages of one view's features, alone: what changes with the estimator. */
+export function stageCkaOnly(a: FeatureSet, estimator: AnalysisOptions['ckaEstimator']): SimilarityMatrix {
+  return toMatrix(ckaMatrix(a.reps, a.n, estimator), a.reps.map((r) => r.name), `cka-${estimator}`, a.n);
 }
 
 /** CKA and RSA of representation `stageIndex` between checkpoints (one FeatureSet each). */

@@ -6,7 +6,7 @@ import { orderCheckpoints } from '../../src/io/run/checkpointOrder';
 import { selectBackend } from '../backend';
 import { widenFirstConv } from '../models/adaptInput';
 import { buildModel } from '../models/buildModel';
-import { analyseCheckpoint, compareAcrossCheckpoints } from './checkpointAnalysis';
+import { analyseCheckpoint, analysisUnits, compareAcrossCheckpoints, stageCkaOnly } from './checkpointAnalysis';
 import { embed } from './embedder';
 import { decodeImage } from './imageDecode';
 import { cancelJob, createJob } from './jobs';
@@ -222,18 +222,35 @@ export function createEngine(): EngineApi {
       const key = `${r.id}|${index}|${options.sampleCount}|${options.seed}|${options.ckaEstimator}`;
       const cached = analyses.get(key);
       if (cached) return cached;
+      // Switching the CKA estimator recomputes CKA alone: every other result does not depend on it.
+      const other = analyses.get(`${r.id}|${index}|${options.sampleCount}|${options.seed}|${options.ckaEstimator === 'biased' ? 'unbiased' : 'biased'}`);
+      if (other) {
+        const swapped = other.then(async (done) => {
+          const a = await viewFeatures(index, 0, options, createJob(jobId, 0, null), 0);
+          return { ...done, options, stageCka: stageCkaOnly(a, options.ckaEstimator) };
+        });
+        swapped.catch(() => analyses.delete(key));
+        analyses.set(key, swapped);
+        return swapped;
+      }
       const work = (async () => {
         const n = (await viewSet(options)).indices.length;
-        const job = createJob(jobId, 2 * n, onProgress);
+        const job = createJob(jobId, 2 * n + analysisUnits(n), onProgress);
         try {
           const started = performance.now();
           const a = await viewFeatures(index, 0, options, job, 0);
           const b = await viewFeatures(index, 1, options, job, n);
           const embedMs = performance.now() - started;
-          job.phase('comparing representations');
           const m = await model(index);
           const t1 = performance.now();
-          const result = analyseCheckpoint(index, options, a, b, m.tensors, m.network.headSpec);
+          const result = await analyseCheckpoint(index, options, a, b, m.tensors, m.network.headSpec, {
+            before: async (piece) => {
+              job.phase(piece);
+              await new Promise((resolve) => setTimeout(resolve, 0));
+              job.check();
+            },
+            after: (units) => job.advance(units),
+          });
           job.finish();
           return { ...result, timings: { embedMs, analysisMs: performance.now() - t1 } };
         } catch (error) {

@@ -41,7 +41,7 @@ export function LossCurvePanel() {
     return {
       series: lossSeries.map((s, i) => ({ id: s.id, label: s.id, steps: s.steps, values: s.values, smoothed: smoothed[i] })),
       events: run.events.map((e) => ({ step: e.step, label: e.label, kind: e.kind })),
-      checkpoints: run.checkpoints.map((c) => ({ step: c.step, label: `checkpoint ${c.index + 1} (step ${c.step})` })),
+      checkpoints: run.checkpoints.map((c) => ({ step: c.step, label: `checkpoint ${c.index + 1}` })),
       currentStep: run.checkpoints[index]?.step ?? null,
       referenceLines: k ? [{ value: Math.log(k), label: `ln K = ln ${k} = ${Math.log(k).toFixed(3)} (uniform assignments)` }] : [],
     };

@@ -2,7 +2,10 @@ import { useLab } from '../../store/labStore';
 
 import type { LabController } from '../../app/labController';
 
-/** The running job: phase, count, estimated time left and a cancel button. */
+/**
+ * The running job: its phase, how far it is (in image-equivalents of work, embedding and the
+ * similarity analysis together), the estimated time left and a cancel button.
+ */
 export function ProgressBar({ controller }: { controller: LabController }) {
   const progress = useLab((s) => s.progress);
   if (!progress || progress.total === 0) return <div className="progress idle" data-testid="progress" />;
@@ -12,8 +15,7 @@ export function ProgressBar({ controller }: { controller: LabController }) {
     <div className="progress" data-testid="progress" role="status">
       <progress max={progress.total} value={progress.done} />
       <span className="progress-text">
-        {progress.phase}: {progress.done} / {progress.total} images
-        {Number.isFinite(left) ? ` · about ${formatDuration(left)} left` : ''}
+        {progress.phase} · {Math.floor(fraction * 100)}%{Number.isFinite(left) ? ` · about ${formatDuration(left)} left` : ''}
       </span>
       <button type="button" onClick={() => controller.cancelRunning()}>
         Cancel

@@ -17,7 +17,9 @@ export function ScrubberPanel() {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       // Leave the arrow keys to text fields and to the slider itself (it handles them natively).
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+      const input = target instanceof HTMLInputElement ? target : null;
+      const usesArrows = input ? !['checkbox', 'radio', 'button', 'submit', 'file'].includes(input.type) : target?.tagName === 'SELECT' || target?.tagName === 'TEXTAREA';
+      if (usesArrows) return;
       if (event.key === 'ArrowRight') step(1);
       else if (event.key === 'ArrowLeft') step(-1);
       else return;

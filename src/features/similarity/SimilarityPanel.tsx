@@ -52,6 +52,9 @@ export function SimilarityPanel({ controller }: { controller: LabController }) {
           </select>
         </label>
       </header>
+      <p className="caption">
+        Stages are compared through their global-average-pooled outputs (view A of each image); <em>encoder</em> is the encoder's output (fastai's [max, avg] concat pool), <em>projection</em> the L2-normalised projector output.
+      </p>
       <AnalysisGate status={status} error={error}>
         {result && (
           <div className="matrix-grid">

@@ -33,6 +33,7 @@ export function SpectraPanel() {
             <SpectrumView title="Eigenvalues of the embedding covariance" spectra={result.embeddingSpectra} yLabel="eigenvalue" testId="embedding-spectra" />
           </div>
         )}
+        {result && <p className="caption">Values below the numerical tolerance are exact zeros and left off the log axis (counted in the chart). Where the last stage is 1×1, max and average pooling agree, so the concat-pooled encoder output repeats itself and its covariance has rank at most half its width.</p>}
       </AnalysisGate>
     </section>
   );
