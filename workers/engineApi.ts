@@ -252,6 +252,8 @@ export interface JobProgress {
   jobId: string;
   /** What it is doing now, e.g. 'embedding view B'. */
   phase: string;
+  /** A count within the phase, e.g. '640 / 2000 images' or 'piece 3 of 5'; may be empty. */
+  detail: string;
   /** Units done. */
   done: number;
   /** Units in all. */

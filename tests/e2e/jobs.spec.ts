@@ -6,7 +6,7 @@ test('a long analysis shows a count and the time left, and Cancel stops it witho
   // 2,000 images through the plain CPU backend take minutes: long enough to cancel.
   await openLab(page, { backend: 'cpu', n: 2000 });
   const progress = page.getByTestId('progress');
-  await expect(progress).toContainText(/embedding view A · \d+%/);
+  await expect(progress).toContainText(/embedding view A \(\d+ \/ 2000 images\) · \d+%/);
   await expect(progress).toContainText(/left/);
   await progress.getByRole('button', { name: 'Cancel' }).click();
 

@@ -92,6 +92,16 @@ describe('the engine on the bundled demo (tfjs cpu, Node)', () => {
     expect(top1(last)).toBeGreaterThan(top1(first));
   }, 120_000);
 
+  it('measureThroughput agrees with a plain LayersModel.predict and leaves no tensors behind', async () => {
+    await engine.measureThroughput(16, 8);
+    const before = tf.memory().numTensors;
+    const report = await engine.measureThroughput(16, 8);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(report.images).toBe(16);
+    expect(report.maxAbsDiff).toBeLessThan(1e-5);
+    expect(report.engineImagesPerSecond).toBeGreaterThan(0);
+  }, 120_000);
+
   it('a cancelled job rejects with the cancelled code and the next one still runs', async () => {
     const options = { sampleCount: 256, seed: 9, ckaEstimator: 'unbiased' as const };
     const pending = engine.analyzeCheckpoint(2, options, 'job-cancel', () => undefined);

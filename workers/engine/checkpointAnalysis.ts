@@ -16,6 +16,9 @@ const COSINE_BINS = 80;
  */
 export const ANALYSIS_COST = { pairs: 0.6, cka: 2, rsa: 1.5, spectra: 0.3 } as const;
 
+/** Pieces analyseCheckpoint reports through AnalysisHooks.before: two pair sets, CKA, RSA, spectra. */
+export const ANALYSIS_PIECES = 5;
+
 /** Total analysis cost for n samples, in the units of ANALYSIS_COST. */
 export function analysisUnits(n: number): number {
   return Math.ceil(n * (2 * ANALYSIS_COST.pairs + ANALYSIS_COST.cka + ANALYSIS_COST.rsa + ANALYSIS_COST.spectra));

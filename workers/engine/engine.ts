@@ -6,7 +6,7 @@ import { orderCheckpoints } from '../../src/io/run/checkpointOrder';
 import { selectBackend } from '../backend';
 import { widenFirstConv } from '../models/adaptInput';
 import { buildModel } from '../models/buildModel';
-import { analyseCheckpoint, analysisUnits, compareAcrossCheckpoints, stageCkaOnly } from './checkpointAnalysis';
+import { ANALYSIS_PIECES, analyseCheckpoint, analysisUnits, compareAcrossCheckpoints, stageCkaOnly } from './checkpointAnalysis';
 import { embed } from './embedder';
 import { decodeImage } from './imageDecode';
 import { cancelJob, createJob } from './jobs';
@@ -121,7 +121,7 @@ export function createEngine(): EngineApi {
     const work = (async () => {
       const m = await model(index);
       job.phase(view === 0 ? 'embedding view A' : 'embedding view B');
-      return embed(m.network, view === 0 ? vs.a : vs.b, [vs.indices.length, r.data.height, r.data.width, vs.channels], normalisation(r, vs.channels), job.hooks(offset));
+      return embed(m.network, view === 0 ? vs.a : vs.b, [vs.indices.length, r.data.height, r.data.width, vs.channels], normalisation(r, vs.channels), job.hooks(offset, vs.indices.length));
     })();
     work.catch(() => features.delete(key));
     features.set(key, work);
@@ -243,9 +243,11 @@ export function createEngine(): EngineApi {
           const embedMs = performance.now() - started;
           const m = await model(index);
           const t1 = performance.now();
+          let pieces = 0;
           const result = await analyseCheckpoint(index, options, a, b, m.tensors, m.network.headSpec, {
             before: async (piece) => {
-              job.phase(piece);
+              pieces += 1;
+              job.phase(piece, `step ${pieces} of ${ANALYSIS_PIECES}`);
               await new Promise((resolve) => setTimeout(resolve, 0));
               job.check();
             },

@@ -28,27 +28,30 @@ export function createJob(jobId: string, total: number, listener: ProgressListen
   let lastSent = -Infinity;
   let done = 0;
   let phase = 'starting';
+  let detail = '';
 
   const send = (force: boolean): void => {
     const now = performance.now();
     if (!listener || (!force && now - lastSent < PROGRESS_INTERVAL_MS)) return;
     lastSent = now;
-    const progress: JobProgress = { jobId, phase, done, total, elapsedMs: now - started };
+    const progress: JobProgress = { jobId, phase, detail, done, total, elapsedMs: now - started };
     // A listener on the UI side that has gone away must not break the job.
     Promise.resolve(listener(progress)).catch(() => undefined);
   };
 
   return {
     /** Names the current phase and reports at once. */
-    phase(name: string): void {
+    phase(name: string, count = ''): void {
       phase = name;
+      detail = count;
       send(true);
     },
-    /** Hooks for one batched step that covers units [offset, offset + size). */
-    hooks(offset: number): JobHooks {
+    /** Hooks for one batched step that covers units [offset, offset + n) of `size` images. */
+    hooks(offset: number, size?: number): JobHooks {
       return {
         onBatch: (n: number) => {
           done = offset + n;
+          if (size !== undefined) detail = `${n} / ${size} images`;
           send(false);
         },
         isCancelled: () => cancelled.has(jobId),

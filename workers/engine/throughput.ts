@@ -91,8 +91,12 @@ function buildLayersModel(model: RecognisedModel, inputShape: [number, number, n
   const convLayer = (x: tf.SymbolicTensor, c: ConvLayerSpec): tf.SymbolicTensor => {
     const pad = (c.kernel - 1) / 2;
     let y = pad > 0 ? (tf.layers.zeroPadding2d({ padding: pad }).apply(x) as tf.SymbolicTensor) : x;
-    y = tf.layers.conv2d({ filters: c.outChannels, kernelSize: c.kernel, strides: c.stride, padding: 'valid', useBias: false, weights: [oihwToHwio(tensors.get(`${c.key}.0.weight`)!)] }).apply(y) as tf.SymbolicTensor;
-    y = tf.layers.batchNormalization({ epsilon: 1e-5, weights: bnWeights(tensors, `${c.key}.1`) }).apply(y) as tf.SymbolicTensor;
+    // Layers copy their initial weights into their own variables, so ours are released at once.
+    const filter = [oihwToHwio(tensors.get(`${c.key}.0.weight`)!)];
+    const bn = bnWeights(tensors, `${c.key}.1`);
+    y = tf.layers.conv2d({ filters: c.outChannels, kernelSize: c.kernel, strides: c.stride, padding: 'valid', useBias: false, weights: filter }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.batchNormalization({ epsilon: 1e-5, weights: bn }).apply(y) as tf.SymbolicTensor;
+    tf.dispose([...filter, ...bn]);
     return c.relu ? (tf.layers.reLU().apply(y) as tf.SymbolicTensor) : y;
   };
 
@@ -121,11 +125,14 @@ function buildLayersModel(model: RecognisedModel, inputShape: [number, number, n
   for (const layer of model.network.headSpec?.layers ?? []) {
     if (layer.kind === 'linear') {
       const wt = tensors.get(`${layer.key}.weight`)!;
-      const weights = [tf.tensor2d(wt.values as Float32Array, [wt.shape[0], wt.shape[1]]).transpose()];
+      const weights = [tf.tidy(() => tf.tensor2d(wt.values as Float32Array, [wt.shape[0], wt.shape[1]]).transpose())];
       if (layer.bias) weights.push(tf.tensor1d(tensors.get(`${layer.key}.bias`)!.values as Float32Array));
       z = tf.layers.dense({ units: layer.outFeatures, useBias: layer.bias, weights }).apply(z) as tf.SymbolicTensor;
+      tf.dispose(weights);
     } else {
-      z = tf.layers.batchNormalization({ epsilon: 1e-5, weights: bnWeights(tensors, layer.key) }).apply(z) as tf.SymbolicTensor;
+      const bn = bnWeights(tensors, layer.key);
+      z = tf.layers.batchNormalization({ epsilon: 1e-5, weights: bn }).apply(z) as tf.SymbolicTensor;
+      tf.dispose(bn);
     }
     if (layer.reluAfter) z = tf.layers.reLU().apply(z) as tf.SymbolicTensor;
   }

@@ -15,7 +15,8 @@ export function ProgressBar({ controller }: { controller: LabController }) {
     <div className="progress" data-testid="progress" role="status">
       <progress max={progress.total} value={progress.done} />
       <span className="progress-text">
-        {progress.phase} · {Math.floor(fraction * 100)}%{Number.isFinite(left) ? ` · about ${formatDuration(left)} left` : ''}
+        {progress.phase}
+        {progress.detail ? ` (${progress.detail})` : ''} · {Math.floor(fraction * 100)}%{Number.isFinite(left) ? ` · about ${formatDuration(left)} left` : ''}
       </span>
       <button type="button" onClick={() => controller.cancelRunning()}>
         Cancel
