@@ -119,3 +119,16 @@ test('dropped pairs can be stacked as RGB+NIR, resized, and renormalised; a bad 
   await expect(page.getByTestId('pairs-encoder')).toContainText('ROC AUC');
   await expect(page.locator('.view-error')).toHaveCount(0);
 });
+
+test('a tfjs LayersModel (model.json with its weight file) is read as a checkpoint and drives the views', async ({ page }) => {
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  await dropFiles(page, [join(FIXTURES, 'tfjs/model.json'), join(FIXTURES, 'tfjs/tiny_convnet.weights.bin')]);
+  await expect(page.getByTestId('import-checkpoint')).toContainText('tfjs LayersModel "tiny_convnet"');
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+  await expect(page.getByTestId('checkpoint-label')).toContainText('1 / 1');
+  await expect(page.getByTestId('pairs-encoder')).toContainText('16 valid items');
+  const cka = page.getByTestId('stage-cka');
+  await expect(cka).toBeVisible();
+  expect(JSON.parse((await cka.getAttribute('data-values'))!)).toHaveLength(16);
+});

@@ -5,6 +5,7 @@ import { LabError } from '../../src/io/errors';
 import { orderCheckpoints } from '../../src/io/run/checkpointOrder';
 import { selectBackend } from '../backend';
 import { widenFirstConv } from '../models/adaptInput';
+import { loadLayersNetwork } from '../models/layersModelNetwork';
 import { buildModel } from '../models/buildModel';
 import { ANALYSIS_PIECES, analyseCheckpoint, analysisUnits, compareAcrossCheckpoints, stageCkaOnly } from './checkpointAnalysis';
 import { embed } from './embedder';
@@ -18,7 +19,8 @@ import { measureThroughput } from './throughput';
 import { DEFAULT_PREPROCESSING, buildDataset, importFiles } from './userImport';
 import { clearStoredFiles, loadStoredFiles, storeFiles, storedSize } from './workspaceStore';
 
-import type { LoadedCheckpoint } from '../../src/io/checkpoint';
+import type { HostTensor, LoadedCheckpoint } from '../../src/io/checkpoint';
+import type { LayersModelFiles } from '../models/layersModelNetwork';
 import type { RecognisedModel } from '../models/buildModel';
 import type { AnalysisOptions, BackendReport, BackendRequest, CheckpointAnalysis, EngineApi, ImportReport, LogSeries, RunSummary } from '../engineApi';
 import type { FeatureSet, Normalisation } from './embedder';
@@ -84,7 +86,7 @@ export function createEngine(): EngineApi {
     // Stacked RGB+NIR images widen the checkpoint's first conv; 1 and 3 channels are converted
     // on the image side instead (gray replicated, RGB to luma), which keeps the trained filters.
     const widen = r.data.channels === 4;
-    const loading = r.loadCheckpoint(index).then((ckpt) => buildModel((widen ? widenFirstConv(ckpt.tensors, 4)?.tensors : null) ?? ckpt.tensors));
+    const loading = r.loadModel?.(index) ?? r.loadCheckpoint(index).then((ckpt) => buildModel((widen ? widenFirstConv(ckpt.tensors, 4)?.tensors : null) ?? ckpt.tensors));
     loading.catch(() => models.delete(index));
     models.set(index, loading);
     while (models.size > MODEL_CACHE_SIZE) {
@@ -165,6 +167,7 @@ export function createEngine(): EngineApi {
       description: own ? `${own.length} checkpoint${own.length === 1 ? '' : 's'} you loaded.` : base.description,
       checkpoints: own ? own.map((c) => ({ file: c.file, step: c.step, epoch: c.epoch })) : base.checkpoints,
       loadCheckpoint: own ? async (i) => loadUserCheckpoint(own[i]) : base.loadCheckpoint,
+      loadModel: own ? (i) => (own[i].layers ? loadLayersModel(own[i].layers!) : null) : undefined,
       events: own ? [] : base.events,
       log: user.logs ?? (own ? [] : base.log),
       referenceUrl: own ? null : base.referenceUrl,
@@ -371,8 +374,10 @@ export function createEngine(): EngineApi {
     },
 
     async exportCheckpoint(index) {
-      const ckpt = await requireRun().loadCheckpoint(index);
-      return exportSafetensors(ckpt);
+      const r = requireRun();
+      // A LayersModel's weights go out under their tfjs names; a state dict keeps the file's keys.
+      if (r.kind === 'user' && user.checkpoints?.[index]?.layers) return exportSafetensors((await model(index)).tensors);
+      return exportSafetensors((await r.loadCheckpoint(index)).tensors);
     },
 
     async memory() {
@@ -383,7 +388,13 @@ export function createEngine(): EngineApi {
 }
 
 async function loadUserCheckpoint(c: UserCheckpoint): Promise<LoadedCheckpoint> {
+  if (c.layers) throw new LabError('invalid_input', `${c.file} is a tfjs LayersModel, not a state dict.`);
   return readCheckpoint(c.bytes, c.file);
+}
+
+async function loadLayersModel(files: LayersModelFiles): Promise<RecognisedModel> {
+  const { network, tensors, architecture } = await loadLayersNetwork(files);
+  return { network, tensors, architecture, unusedKeys: [], family: 'tfjs-layers', classifier: null };
 }
 
 /**
@@ -391,9 +402,9 @@ async function loadUserCheckpoint(c: UserCheckpoint): Promise<LoadedCheckpoint> 
  * `model.load_state_dict(safetensors.torch.load_file(path))` works in PyTorch. Floats are
  * written as float32, integer buffers (BatchNorm counters) as int64.
  */
-function exportSafetensors(ckpt: LoadedCheckpoint): Uint8Array {
+function exportSafetensors(weights: Map<string, HostTensor>): Uint8Array {
   const tensors = new Map<string, { dtype: 'F32' | 'F16' | 'I64'; shape: number[]; values: ArrayLike<number> }>();
-  for (const [key, t] of ckpt.tensors) {
+  for (const [key, t] of weights) {
     const integer = t.sourceDtype === 'int64' || t.sourceDtype === 'int32' || t.sourceDtype === 'int16' || t.sourceDtype === 'int8' || t.sourceDtype === 'uint8' || t.sourceDtype === 'bool';
     tensors.set(key, { dtype: integer ? 'I64' : 'F32', shape: t.shape, values: t.values });
   }

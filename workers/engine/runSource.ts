@@ -1,4 +1,5 @@
 import type { LoadedCheckpoint } from '../../src/io/checkpoint';
+import type { RecognisedModel } from '../models/buildModel';
 import type { LogSeries, TrainingEvent } from '../engineApi';
 import type { Normalisation } from './embedder';
 
@@ -42,6 +43,8 @@ export interface RunSource {
   checkpoints: { file: string; step: number; epoch: number }[];
   /** Reads checkpoint `index` of the timeline. */
   loadCheckpoint(index: number): Promise<LoadedCheckpoint>;
+  /** Builds checkpoint `index` itself when it is not a state dict (a tfjs LayersModel), else null. */
+  loadModel?(index: number): Promise<RecognisedModel> | null;
   /** Training events. */
   events: TrainingEvent[];
   /** Log series at full resolution. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { LayersNetwork } from '../models/layersModelNetwork';
 import { applyResNetLayers } from '../models/resnetLayersModel';
 import { embed } from './embedder';
 
@@ -24,7 +25,9 @@ export async function measureThroughput(
   backend: BackendName,
 ): Promise<ThroughputReport> {
   const [n, h, w, c] = shape;
-  const baseline = buildLayersModel(model, [h, w, c]);
+  // A tfjs LayersModel checkpoint is its own plain predict; anything else is rebuilt as one.
+  const loaded = model.network instanceof LayersNetwork ? model.network.model : null;
+  const baseline = loaded ?? buildLayersModel(model, [h, w, c]);
   const hooks = { onBatch: () => undefined, isCancelled: () => false };
   const per = h * w * c;
 
@@ -78,13 +81,14 @@ export async function measureThroughput(
       maxAbsDiff,
     };
   } finally {
-    baseline.dispose();
+    if (!loaded) baseline.dispose();
   }
 }
 
 /** The network as an ordinary tfjs functional LayersModel, ending at the projector's output. */
 function buildLayersModel(model: RecognisedModel, inputShape: [number, number, number]): tf.LayersModel {
   const arch = model.network.architecture;
+  if (arch.family === 'tfjs-layers') throw new Error('buildLayersModel: a tfjs LayersModel is used as it is');
   const tensors = model.tensors;
   const input = tf.input({ shape: inputShape });
 

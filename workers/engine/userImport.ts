@@ -4,8 +4,10 @@ import { LabError, isLabError } from '../../src/io/errors';
 import { parseTrainingLog } from '../../src/io/logs';
 import { checkpointPosition } from '../../src/io/run/checkpointOrder';
 import { recogniseStateDict } from '../models/buildModel';
+import { isLayersModelJson, layersModelWeightPaths, loadLayersNetwork } from '../models/layersModelNetwork';
 
 import type { DatasetFile } from '../../src/io/dataset';
+import type { LayersModelFiles } from '../models/layersModelNetwork';
 import type { ImportReport, LogSeries } from '../engineApi';
 import type { AnalysisData } from './runSource';
 
@@ -22,6 +24,8 @@ const LOG_NAME = /(\.(csv|tsv|json|jsonl|txt)$)|tfevents/i;
 
 /** A checkpoint the user brought, recognised and kept as bytes (parsed again when analysed). */
 export interface UserCheckpoint {
+  /** Set for a tfjs LayersModel: model.json and its weight files. */
+  layers?: LayersModelFiles;
   file: string;
   step: number;
   epoch: number;
@@ -67,7 +71,25 @@ export async function importFiles(files: { path: string; bytes: Uint8Array }[], 
   const logs: LogSeries[] = [];
   const datasetFiles: DatasetFile[] = [];
 
+  // A tfjs LayersModel is model.json plus the weight files it names: they travel together.
+  const consumed = new Set<string>();
   for (const file of files) {
+    if (!/\.json$/i.test(file.path) || !isLayersModelJson(file.bytes)) continue;
+    consumed.add(file.path);
+    try {
+      const layers = gatherLayersModel(file, files);
+      layers.weights.forEach((_, path) => consumed.add(path));
+      const loaded = await loadLayersNetwork(layers);
+      loaded.network.dispose();
+      const position = checkpointPosition(file.path.replace(/\/?model\.json$/i, '') || file.path);
+      checkpoints.push({ layers, file: file.path, step: position.step, epoch: position.epoch, stepSource: position.source, bytes: file.bytes, architecture: loaded.architecture.description, placeholders: [], unusedKeys: [] });
+    } catch (error) {
+      report.errors.push(describeError(file.path, error));
+    }
+  }
+
+  for (const file of files) {
+    if (consumed.has(file.path)) continue;
     try {
       const kind = classify(file);
       if (kind === 'checkpoint') {
@@ -112,6 +134,18 @@ export async function importFiles(files: { path: string; bytes: Uint8Array }[], 
   }
   report.checkpoints = checkpoints.map(({ bytes: _bytes, ...rest }) => rest);
   return { checkpoints, logs, data, dataFiles: datasetFiles, report };
+}
+
+/** model.json with the weight files it names, found beside it (same folder) or by file name. */
+function gatherLayersModel(json: { path: string; bytes: Uint8Array }, files: { path: string; bytes: Uint8Array }[]): LayersModelFiles {
+  const folder = json.path.includes('/') ? json.path.slice(0, json.path.lastIndexOf('/') + 1) : '';
+  const weights = new Map<string, Uint8Array>();
+  for (const path of layersModelWeightPaths(json.bytes, json.path)) {
+    const match = files.find((f) => f.path === `${folder}${path}`) ?? files.find((f) => f.path.split('/').pop() === path.split('/').pop());
+    if (!match) throw new LabError('invalid_input', `${json.path} needs the weight file ${path}; drop it together with model.json.`);
+    weights.set(match.path === `${folder}${path}` ? match.path : `${folder}${path}`, match.bytes);
+  }
+  return { jsonPath: json.path, json: json.bytes, weights };
 }
 
 /** What a file is, from its bytes first and its name second. */

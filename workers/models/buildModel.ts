@@ -23,7 +23,7 @@ export interface RecognisedModel {
   /** Keys the file holds that no recognised part reads (counters excluded). */
   unusedKeys: string[];
   /** The encoder family, as network.family. */
-  family: ArchitectureFamily;
+  family: ArchitectureFamily | 'tfjs-layers';
   /** The classifier head whose logits the network computes, or null. */
   classifier: ClassifierHeadSpec | null;
 }

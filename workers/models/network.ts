@@ -54,12 +54,32 @@ export interface NetworkOutputs {
   logits: tf.Tensor2D | null;
 }
 
+/**
+ * A tfjs LayersModel run as it is (model.json + weight files): its stages are its last layer at
+ * each spatial resolution, its encoder output the model's output (average-pooled when 4-D).
+ */
+export interface LayersModelArchitecture {
+  family: 'tfjs-layers';
+  /** The model's name from model.json. */
+  modelName: string;
+  /** Names of the layers read as stem and stages, in depth order. */
+  stageLayers: string[];
+  /** Fixed input size [height, width, channels] from the model's input layer. */
+  inputShape: [number, number, number];
+  pooling: 'avg';
+  head: null;
+  classifier: null;
+}
+
+/** What any network was built from. */
+export type NetworkArchitecture = RecognisedArchitecture | LayersModelArchitecture;
+
 /** An encoder with its heads on the current tfjs backend, in eval mode. */
 export interface EncoderNetwork {
   /** Which family built it; `architecture.family` says the same. */
-  readonly family: ArchitectureFamily;
+  readonly family: ArchitectureFamily | 'tfjs-layers';
   /** What it was built from (keys stripped of wrapper prefixes). */
-  readonly architecture: RecognisedArchitecture;
+  readonly architecture: NetworkArchitecture;
   /** 'stem', then 'stage1'..'stageN', aligned with NetworkOutputs.stem and .stages. */
   readonly stageNames: readonly string[];
   /** The SwAV head, or null; the same object as architecture.head. */
