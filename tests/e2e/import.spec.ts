@@ -132,3 +132,39 @@ test('a tfjs LayersModel (model.json with its weight file) is read as a checkpoi
   await expect(cka).toBeVisible();
   expect(JSON.parse((await cka.getAttribute('data-values'))!)).toHaveLength(16);
 });
+
+const ARCHITECTURES = readdirSync(join(FIXTURES, 'architectures')).filter((f) => f.endsWith('.pth') && !f.startsWith('b01_'));
+
+for (const file of ARCHITECTURES) {
+  test(`the ${file} fixture (real PyTorch) is recognised and analysed when dropped`, async ({ page }) => {
+    await openLab(page, { backend: 'wasm', n: 16 });
+    await waitForAllViews(page);
+    await dropFiles(page, [join(FIXTURES, 'architectures', file)]);
+    await expect(page.getByTestId('import-error')).toHaveCount(0);
+    await expect(page.getByTestId('import-checkpoint')).toContainText(/XResNet|ResNet/);
+    await expect(page.getByTestId('pairs-encoder')).toContainText('16 valid items');
+    await expect(page.getByTestId('stage-cka')).toBeVisible();
+    await expect(page.locator('.view-error')).toHaveCount(0);
+  });
+}
+
+test('three saves of one state dict (plain, module., _orig_mod.module.) form a timeline of three', async ({ page }) => {
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  const files = readdirSync(join(FIXTURES, 'architectures')).filter((f) => f.startsWith('b01_'));
+  await dropFiles(page, files.map((f) => join(FIXTURES, 'architectures', f)));
+  await expect(page.getByTestId('import-checkpoint')).toHaveCount(3);
+  await expect(page.getByTestId('checkpoint-label')).toContainText('1 / 3');
+  await expect(page.getByTestId('timeline-list').locator('li')).toHaveCount(3);
+});
+
+test('a safetensors file of no known architecture and one whose header lies are refused by reason', async ({ page }) => {
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  await dropFiles(page, [join(FIXTURES, 'checkpoints/valid.safetensors'), join(FIXTURES, 'checkpoints/lying_header.safetensors')]);
+  const errors = page.getByTestId('import-error');
+  await expect(errors).toHaveCount(2);
+  await expect(errors.nth(0)).toHaveAttribute('data-code', 'unknown_architecture');
+  await expect(errors.nth(1)).toHaveAttribute('data-code', 'corrupt_file');
+  await expect(page.getByTestId('run-name')).toContainText('fmnist-swav');
+});
