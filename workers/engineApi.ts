@@ -320,14 +320,28 @@ export interface EngineApi {
   moveCheckpoint(from: number, to: number): Promise<RunSummary>;
   /** Restores the files kept in the browser's storage from an earlier visit, or returns null. */
   restoreWorkspace(): Promise<{ report: ImportReport; run: RunSummary } | null>;
-  /** Size of what the browser stores for the lab. */
-  storageInfo(): Promise<{ bytes: number; files: number; available: boolean }>;
-  /** Deletes the stored files; the run in memory stays until reload. */
+  /** Size of what the browser stores for the lab: the user's files and the computed results. */
+  storageInfo(): Promise<StorageInfo>;
+  /** Deletes the stored files and results; the run in memory stays until reload. */
   clearStorage(): Promise<void>;
   /** A checkpoint's weights as safetensors with the file's own key names. */
   exportCheckpoint(index: number): Promise<Uint8Array>;
   /** tfjs memory counters, for leak checks and the memory read-out. */
   memory(): Promise<{ numTensors: number; numBytes: number }>;
+}
+
+/** What the browser keeps for the lab. */
+export interface StorageInfo {
+  /** Bytes of the user's stored files. */
+  bytes: number;
+  /** How many files. */
+  files: number;
+  /** Bytes of stored per-checkpoint results. */
+  resultBytes: number;
+  /** How many results. */
+  results: number;
+  /** False when this browser offers no origin-private file system. */
+  available: boolean;
 }
 
 /** Input preprocessing the user can change. */

@@ -68,6 +68,7 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
       const result = await api.analyzeCheckpoint(index, s.options, jobId, onProgress);
       putAnalysis(key, result);
       store.getState().setStatus(key, 'done');
+      void api.storageInfo().then((info) => store.getState().setStored(info));
     } catch (error) {
       if (isLabError(error) && error.code === 'cancelled') {
         // Cancelled by the user: wait for Retry. Superseded by the scrubber: recompute on return.

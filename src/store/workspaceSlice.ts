@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 
-import type { ImportReport } from '../../workers/engineApi';
+import type { ImportReport, StorageInfo } from '../../workers/engineApi';
 import type { LabState } from './labStore';
 
 /** The user's own files: the last import's report and what the browser keeps. */
@@ -10,7 +10,7 @@ export interface WorkspaceState {
   /** True while files are being read. */
   importing: boolean;
   /** Bytes and files kept in the browser's storage; null until asked. */
-  stored: { bytes: number; files: number; available: boolean } | null;
+  stored: StorageInfo | null;
   setImportReport(report: ImportReport | null): void;
   setImporting(importing: boolean): void;
   setStored(stored: WorkspaceState['stored']): void;

@@ -168,3 +168,33 @@ test('a safetensors file of no known architecture and one whose header lies are 
   await expect(errors.nth(1)).toHaveAttribute('data-code', 'corrupt_file');
   await expect(page.getByTestId('run-name')).toContainText('fmnist-swav');
 });
+
+test('computed results are kept across a reload and reused instead of recomputed', async ({ page }) => {
+  await openLab(page, { backend: 'wasm', n: 16, seed: 11 });
+  await waitForAllViews(page);
+  const timing = page.getByTestId('analysis-timing');
+  const first = await timing.getAttribute('data-embed-ms');
+  await expect(page.getByTestId('storage-info')).toContainText('results of 1 checkpoint analysis');
+
+  await page.reload();
+  await waitForAllViews(page);
+  // The stored result carries the timings of the run that computed it.
+  expect(await page.getByTestId('analysis-timing').getAttribute('data-embed-ms')).toBe(first);
+  await page.getByTestId('clear-storage').click();
+  await expect(page.getByTestId('storage-info')).toContainText('results of 0 checkpoint analyses');
+});
+
+const FORMAT_FIXTURES = Object.keys(JSON.parse(readFileSync(join(FIXTURES, 'checkpoints/expected.json'), 'utf8')) as Record<string, unknown>);
+
+test('every checkpoint format fixture is read in the page: its tensors parse, and the lab says no encoder is among them', async ({ page }) => {
+  // These files hold tensors of every dtype, layout and container (zip, legacy, protocol 4,
+  // DEFLATE, BytesIO, fastai {model, opt}, prefixes, shared storages) but no encoder, so a read
+  // that worked ends at the architecture check, never at a format or corruption error.
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  await dropFiles(page, FORMAT_FIXTURES.map((f) => join(FIXTURES, 'checkpoints', f)));
+  const errors = page.getByTestId('import-error');
+  await expect(errors).toHaveCount(FORMAT_FIXTURES.length);
+  for (let i = 0; i < FORMAT_FIXTURES.length; i++) await expect(errors.nth(i)).toHaveAttribute('data-code', 'unknown_architecture');
+  await expect(page.getByTestId('run-name')).toContainText('fmnist-swav');
+});

@@ -17,6 +17,7 @@ import { defaultNormalisation, nextRunId } from './runSource';
 import { sampleViews, validateSampleCount, viewSetKey } from './sampleViews';
 import { measureThroughput } from './throughput';
 import { DEFAULT_PREPROCESSING, buildDataset, importFiles } from './userImport';
+import { clearStoredResults, loadResult, saveResult, storedResultsSize } from './resultStore';
 import { clearStoredFiles, loadStoredFiles, storeFiles, storedSize } from './workspaceStore';
 
 import type { HostTensor, LoadedCheckpoint } from '../../src/io/checkpoint';
@@ -130,6 +131,18 @@ export function createEngine(): EngineApi {
     return work;
   };
 
+  /**
+   * What a stored result of checkpoint `index` depends on: the checkpoint file, the data, the
+   * preprocessing and the options; the timeline position is left out so a reorder keeps it.
+   */
+  const resultKey = (index: number, options: AnalysisOptions): string => {
+    const r = requireRun();
+    const own = user.checkpoints?.[index];
+    const checkpoint = own ? `${own.file}:${own.bytes.length}` : `${r.name}/${r.checkpoints[index].file}`;
+    const data = `${r.data.name}:${r.data.count}:${r.data.images.length}:${r.data.channels}`;
+    return [checkpoint, data, JSON.stringify(preprocessing), JSON.stringify(normalisationOverride), options.sampleCount, options.seed, options.ckaEstimator].join('|');
+  };
+
   const summary = async (): Promise<RunSummary> => {
     const r = requireRun();
     const first = await model(0);
@@ -237,6 +250,8 @@ export function createEngine(): EngineApi {
         return swapped;
       }
       const work = (async () => {
+        const stored = await loadResult(resultKey(index, options)).catch(() => null);
+        if (stored) return { ...stored, checkpointIndex: index };
         const n = (await viewSet(options)).indices.length;
         const job = createJob(jobId, 2 * n + analysisUnits(n), onProgress);
         try {
@@ -257,7 +272,10 @@ export function createEngine(): EngineApi {
             after: (units) => job.advance(units),
           });
           job.finish();
-          return { ...result, timings: { embedMs, analysisMs: performance.now() - t1 } };
+          const done = { ...result, timings: { embedMs, analysisMs: performance.now() - t1 } };
+          // Keeping results is a convenience; a full storage must not fail the analysis.
+          void saveResult(resultKey(index, options), done).catch(() => undefined);
+          return done;
         } catch (error) {
           job.abandon();
           throw error;
@@ -367,10 +385,13 @@ export function createEngine(): EngineApi {
       return applyImport(files);
     },
 
-    storageInfo: () => storedSize(),
+    async storageInfo() {
+      const [files, results] = await Promise.all([storedSize(), storedResultsSize()]);
+      return { ...files, resultBytes: results.bytes, results: results.files };
+    },
 
     async clearStorage() {
-      await clearStoredFiles();
+      await Promise.all([clearStoredFiles(), clearStoredResults()]);
     },
 
     async exportCheckpoint(index) {

@@ -31,6 +31,11 @@ export function PairsPanel() {
           </div>
         )}
         {result && <PairsCaption sampleCount={result.pairs[0]?.validCount ?? result.options.sampleCount} seed={result.options.seed} />}
+        {result && (
+          <p className="caption" data-testid="analysis-timing" data-embed-ms={result.timings.embedMs}>
+            Computed in {((result.timings.embedMs + result.timings.analysisMs) / 1000).toFixed(1)} s (embedding {(result.timings.embedMs / 1000).toFixed(1)} s); results are kept in this browser and reused for the same checkpoint, data and settings.
+          </p>
+        )}
       </AnalysisGate>
     </section>
   );

@@ -107,9 +107,9 @@ export function WorkspacePanel() {
         {stored === null
           ? 'Checking the browser storage…'
           : stored.available
-            ? `Kept in this browser for the next visit: ${stored.files} file${stored.files === 1 ? '' : 's'}, ${formatBytes(stored.bytes)}. `
+            ? `Kept in this browser for the next visit: ${stored.files} file${stored.files === 1 ? '' : 's'}, ${formatBytes(stored.bytes)}; results of ${stored.results} checkpoint analys${stored.results === 1 ? 'is' : 'es'}, ${formatBytes(stored.resultBytes)}. `
             : 'This browser offers no storage to keep files across visits. '}
-        {stored?.available && stored.files > 0 && (
+        {stored?.available && stored.files + stored.results > 0 && (
           <button type="button" onClick={() => void controller.clearStorage()} data-testid="clear-storage">
             Clear stored files
           </button>
