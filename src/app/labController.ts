@@ -68,7 +68,7 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
       const result = await api.analyzeCheckpoint(index, s.options, jobId, onProgress);
       putAnalysis(key, result);
       store.getState().setStatus(key, 'done');
-      void api.storageInfo().then((info) => store.getState().setStored(info));
+      void refreshStored();
     } catch (error) {
       if (isLabError(error) && error.code === 'cancelled') {
         // Cancelled by the user: wait for Retry. Superseded by the scrubber: recompute on return.
@@ -88,6 +88,15 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     }
   };
 
+  /** Refreshes the stored-size line; a storage that cannot be read leaves the line as it was. */
+  const refreshStored = async (): Promise<void> => {
+    try {
+      store.getState().setStored(await api.storageInfo());
+    } catch (error) {
+      logError('controller', 'could not read the browser storage size', error);
+    }
+  };
+
   /** Brings back the files kept from an earlier visit, after the demo is up. */
   const restore = async (): Promise<void> => {
     try {
@@ -99,7 +108,7 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     } catch (error) {
       store.getState().setImportReport({ checkpoints: [], logs: [], dataset: null, errors: [{ file: 'stored workspace', code: 'internal', message: error instanceof Error ? error.message : String(error) }] });
     }
-    store.getState().setStored(await api.storageInfo());
+    await refreshStored();
   };
 
   const boot = async (): Promise<void> => {
@@ -163,7 +172,7 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
         store.getState().setImportReport({ checkpoints: [], logs: [], dataset: null, errors: [{ file: files.map((f) => f.name).join(', '), code: 'internal', message: error instanceof Error ? error.message : String(error) }] });
       } finally {
         store.getState().setImporting(false);
-        store.getState().setStored(await api.storageInfo());
+        await refreshStored();
       }
     },
     async useDemo() {
@@ -181,10 +190,10 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     },
     async clearStorage() {
       await api.clearStorage();
-      store.getState().setStored(await api.storageInfo());
+      await refreshStored();
     },
     async refreshStorage() {
-      store.getState().setStored(await api.storageInfo());
+      await refreshStored();
     },
     async exportCheckpoint() {
       const bytes = await api.exportCheckpoint(store.getState().currentIndex);

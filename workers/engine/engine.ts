@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { readCheckpoint, writeSafetensors } from '../../src/io/checkpoint';
 import { LabError } from '../../src/io/errors';
 import { orderCheckpoints } from '../../src/io/run/checkpointOrder';
 import { selectBackend } from '../backend';
 import { widenFirstConv } from '../models/adaptInput';
-import { loadLayersNetwork } from '../models/layersModelNetwork';
 import { buildModel } from '../models/buildModel';
 import { ANALYSIS_PIECES, analyseCheckpoint, analysisUnits, compareAcrossCheckpoints, stageCkaOnly } from './checkpointAnalysis';
 import { embed } from './embedder';
@@ -13,36 +11,24 @@ import { decodeImage } from './imageDecode';
 import { cancelJob, createJob } from './jobs';
 import { checkParity } from './parity';
 import { DEMO_MANIFEST_PATH, fetchRun } from './runData';
-import { defaultNormalisation, nextRunId } from './runSource';
+import { defaultNormalisation } from './runSource';
 import { sampleViews, validateSampleCount, viewSetKey } from './sampleViews';
 import { measureThroughput } from './throughput';
-import { DEFAULT_PREPROCESSING, buildDataset, importFiles } from './userImport';
 import { clearStoredResults, loadResult, saveResult, storedResultsSize } from './resultStore';
+import { DEFAULT_PREPROCESSING, buildDataset, importFiles } from './userImport';
+import { NO_USER_PARTS, composeUserRun, exportSafetensors } from './userRun';
 import { clearStoredFiles, loadStoredFiles, storeFiles, storedSize } from './workspaceStore';
 
-import type { HostTensor, LoadedCheckpoint } from '../../src/io/checkpoint';
-import type { LayersModelFiles } from '../models/layersModelNetwork';
 import type { RecognisedModel } from '../models/buildModel';
-import type { AnalysisOptions, BackendReport, BackendRequest, CheckpointAnalysis, EngineApi, ImportReport, LogSeries, RunSummary } from '../engineApi';
+import type { AnalysisOptions, BackendReport, BackendRequest, CheckpointAnalysis, EngineApi, ImportReport, RunSummary } from '../engineApi';
 import type { FeatureSet, Normalisation } from './embedder';
-import type { AnalysisData, RunSource } from './runSource';
+import type { RunSource } from './runSource';
 import type { ViewSet } from './sampleViews';
-import type { DatasetFile } from '../../src/io/dataset';
-import type { DatasetPreprocessing, UserCheckpoint } from './userImport';
+import type { DatasetPreprocessing } from './userImport';
+import type { UserParts } from './userRun';
 
 /** Models kept uploaded at once; each is a few MB, and scrubbing revisits neighbours. */
 const MODEL_CACHE_SIZE = 3;
-
-/** What the user brought so far; each part replaces the demo's part of the same kind. */
-interface UserParts {
-  checkpoints: UserCheckpoint[] | null;
-  logs: LogSeries[] | null;
-  data: AnalysisData | null;
-  /** The dataset's files, to decode again at another size or stacking. */
-  dataFiles: DatasetFile[] | null;
-}
-
-const NO_USER_PARTS: UserParts = { checkpoints: null, logs: null, data: null, dataFiles: null };
 
 /**
  * Creates the engine: one object owning every tensor, the run's data and all caches. The worker
@@ -167,28 +153,7 @@ export function createEngine(): EngineApi {
     };
   };
 
-  /** The run made of the user's parts, the demo filling in what the user has not brought. */
-  const composeRun = (): RunSource => {
-    const base = demo!;
-    if (!user.checkpoints && !user.logs && !user.data) return base;
-    const own = user.checkpoints;
-    return {
-      ...base,
-      id: nextRunId('user'),
-      kind: 'user',
-      name: own ? 'Your run' : `${base.name} on your data`,
-      description: own ? `${own.length} checkpoint${own.length === 1 ? '' : 's'} you loaded.` : base.description,
-      checkpoints: own ? own.map((c) => ({ file: c.file, step: c.step, epoch: c.epoch })) : base.checkpoints,
-      loadCheckpoint: own ? async (i) => loadUserCheckpoint(own[i]) : base.loadCheckpoint,
-      loadModel: own ? (i) => (own[i].layers ? loadLayersModel(own[i].layers!) : null) : undefined,
-      events: own ? [] : base.events,
-      log: user.logs ?? (own ? [] : base.log),
-      referenceUrl: own ? null : base.referenceUrl,
-      data: user.data ?? base.data,
-      normalisation: own ? defaultNormalisation(3) : base.normalisation,
-      nPrototypes: own ? null : base.nPrototypes,
-    };
-  };
+  const composeRun = (): RunSource => composeUserRun(demo!, user);
 
   const applyImport = async (files: { path: string; bytes: Uint8Array }[]): Promise<{ report: ImportReport; run: RunSummary }> => {
     const result = await importFiles(files, decodeImage, preprocessing);
@@ -406,28 +371,4 @@ export function createEngine(): EngineApi {
       return { numTensors: mem.numTensors, numBytes: mem.numBytes };
     },
   };
-}
-
-async function loadUserCheckpoint(c: UserCheckpoint): Promise<LoadedCheckpoint> {
-  if (c.layers) throw new LabError('invalid_input', `${c.file} is a tfjs LayersModel, not a state dict.`);
-  return readCheckpoint(c.bytes, c.file);
-}
-
-async function loadLayersModel(files: LayersModelFiles): Promise<RecognisedModel> {
-  const { network, tensors, architecture } = await loadLayersNetwork(files);
-  return { network, tensors, architecture, unusedKeys: [], family: 'tfjs-layers', classifier: null };
-}
-
-/**
- * The checkpoint's tensors as safetensors under the file's own key names, so
- * `model.load_state_dict(safetensors.torch.load_file(path))` works in PyTorch. Floats are
- * written as float32, integer buffers (BatchNorm counters) as int64.
- */
-function exportSafetensors(weights: Map<string, HostTensor>): Uint8Array {
-  const tensors = new Map<string, { dtype: 'F32' | 'F16' | 'I64'; shape: number[]; values: ArrayLike<number> }>();
-  for (const [key, t] of weights) {
-    const integer = t.sourceDtype === 'int64' || t.sourceDtype === 'int32' || t.sourceDtype === 'int16' || t.sourceDtype === 'int8' || t.sourceDtype === 'uint8' || t.sourceDtype === 'bool';
-    tensors.set(key, { dtype: integer ? 'I64' : 'F32', shape: t.shape, values: t.values });
-  }
-  return writeSafetensors(tensors, { format: 'pt', exported_by: 'swav-interpretability-lab' });
 }

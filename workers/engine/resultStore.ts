@@ -40,9 +40,14 @@ export async function storedResultsSize(): Promise<{ bytes: number; files: numbe
   let files = 0;
   const dir = (await folder()) as FileSystemDirectoryHandle & { values(): AsyncIterable<FileSystemHandle> };
   for await (const entry of dir.values()) {
-    if (entry.kind !== 'file') continue;
-    bytes += (await (entry as FileSystemFileHandle).getFile()).size;
-    files += 1;
+    // A result being written shows up as a temporary swap file that may be gone a moment later.
+    if (entry.kind !== 'file' || !entry.name.endsWith('.json')) continue;
+    try {
+      bytes += (await (entry as FileSystemFileHandle).getFile()).size;
+      files += 1;
+    } catch {
+      // Removed or renamed between the listing and the read: not a stored result.
+    }
   }
   return { bytes, files };
 }
