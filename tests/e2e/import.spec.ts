@@ -198,3 +198,17 @@ test('every checkpoint format fixture is read in the page: its tensors parse, an
   for (let i = 0; i < FORMAT_FIXTURES.length; i++) await expect(errors.nth(i)).toHaveAttribute('data-code', 'unknown_architecture');
   await expect(page.getByTestId('run-name')).toContainText('fmnist-swav');
 });
+
+test('JPEG (baseline, progressive, gray, CMYK, EXIF-rotated), PNG (gray, 16-bit, palette, RGBA), WebP, GIF and BMP all decode in the worker', async ({ page }) => {
+  const dir = join(FIXTURES, 'dataset/images');
+  const files = readdirSync(dir);
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  await dropFiles(page, files.map((f) => join(dir, f)));
+  const dataset = page.getByTestId('import-dataset');
+  await expect(dataset).toContainText(`${files.length} items analysed at 64×64 px`);
+  // CMYK and YCCK files are kept but flagged by name, since decoders convert them differently.
+  await expect(dataset).toContainText('cmyk_adobe.jpg');
+  await expect(page.getByTestId('run-data')).toContainText('two augmented views');
+  await expect(page.getByTestId('pairs-encoder')).toContainText(`${Math.min(16, files.length)} valid items`);
+});
