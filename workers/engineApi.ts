@@ -81,6 +81,8 @@ export interface LogSeries {
   steps: Float64Array;
   /** Value of each point; NaN where the log had NaN, inf or an empty cell. */
   values: Float64Array;
+  /** What `steps` count: optimiser steps (the default) or epochs (fastai's CSVLogger). */
+  xLabel?: 'step' | 'epoch';
 }
 
 /** The architecture the engine recognised from the checkpoint's keys and shapes. */
@@ -114,6 +116,10 @@ export interface RunSummary {
   pairing: 'augmentations' | 'sensors';
   /** True when the timeline is the user's own checkpoints (which can then be reordered). */
   ownCheckpoints: boolean;
+  /** True when PyTorch reference outputs ship with the checkpoints (the bundled demo). */
+  hasReference: boolean;
+  /** True when the log belongs to the checkpoints on screen (not the demo's log under the user's run, or the reverse). */
+  logMatchesCheckpoints: boolean;
   /** How images become inputs: the normalisation in use and, for dropped images, size and stacking. */
   preprocessing: Preprocessing;
   /** Channels of the analysis images (4 when two sensors are stacked). */

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { expect, test } from '@playwright/test';
@@ -211,4 +211,31 @@ test('JPEG (baseline, progressive, gray, CMYK, EXIF-rotated), PNG (gray, 16-bit,
   await expect(dataset).toContainText('cmyk_adobe.jpg');
   await expect(page.getByTestId('run-data')).toContainText('two augmented views');
   await expect(page.getByTestId('pairs-encoder')).toContainText(`${Math.min(16, files.length)} valid items`);
+});
+
+test('dropping the same dataset twice and reloading brings back what was on screen, and a lone unreadable image keeps the pairs', async ({ page }, testInfo) => {
+  const pairs = readdirSync(PAIRS).filter((f) => f.endsWith('.jpg') || f.endsWith('.csv')).map((f) => join(PAIRS, f));
+  await openLab(page, { backend: 'wasm', n: 16 });
+  await waitForAllViews(page);
+  await dropFiles(page, pairs);
+  await dropFiles(page, pairs);
+  await expect(page.getByTestId('pairs-encoder')).toContainText('10 valid items');
+
+  await page.reload();
+  await expect(page.getByTestId('import-dataset')).toContainText('10 pairs');
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+  await expect(page.getByTestId('pairs-encoder')).toContainText('10 valid items');
+
+  const fake = testInfo.outputPath('notreally.jpg');
+  writeFileSync(fake, 'this is text, not a JPEG\n');
+  await dropFiles(page, [fake]);
+  await expect(page.getByTestId('import-error')).toContainText('need at least 8');
+  await expect(page.getByTestId('import-dataset')).toContainText('1 unreadable');
+  await expect(page.getByTestId('run-data')).toContainText('10 pairs');
+  await expect(page.getByTestId('pairs-encoder')).toContainText('10 valid items');
+
+  await page.getByTestId('use-demo').click();
+  await page.reload();
+  await expect(page.getByTestId('run-name')).toContainText('fmnist-swav');
+  await expect(page.getByTestId('run-data')).toContainText('Fashion-MNIST');
 });

@@ -16,8 +16,8 @@ import { sampleViews, validateSampleCount, viewSetKey } from './sampleViews';
 import { measureThroughput } from './throughput';
 import { clearStoredResults, loadResult, saveResult, storedResultsSize } from './resultStore';
 import { DEFAULT_PREPROCESSING, buildDataset, importFiles } from './userImport';
-import { NO_USER_PARTS, composeUserRun, exportSafetensors } from './userRun';
-import { clearStoredFiles, loadStoredFiles, storeFiles, storedSize } from './workspaceStore';
+import { NO_USER_PARTS, composeUserRun, exportSafetensors, filesOfParts } from './userRun';
+import { clearStoredFiles, loadStoredFiles, replaceStoredFiles, storedSize } from './workspaceStore';
 
 import type { RecognisedModel } from '../models/buildModel';
 import type { AnalysisOptions, BackendReport, BackendRequest, CheckpointAnalysis, EngineApi, ImportReport, RunSummary } from '../engineApi';
@@ -26,6 +26,9 @@ import type { RunSource } from './runSource';
 import type { ViewSet } from './sampleViews';
 import type { DatasetPreprocessing } from './userImport';
 import type { UserParts } from './userRun';
+
+/** The fewest items the views can analyse (validateSampleCount's floor). */
+const MIN_USABLE_ITEMS = 8;
 
 /** Models kept uploaded at once; each is a few MB, and scrubbing revisits neighbours. */
 const MODEL_CACHE_SIZE = 3;
@@ -148,6 +151,8 @@ export function createEngine(): EngineApi {
       dataName: r.data.name,
       pairing: r.data.pairing,
       ownCheckpoints: r.kind === 'user' && user.checkpoints !== null,
+      hasReference: r.referenceUrl !== null,
+      logMatchesCheckpoints: r.kind === 'demo' || (user.checkpoints !== null) === (user.logs !== null),
       preprocessing: { ...normalisation(r, first.architecture.inputChannels), ...preprocessing },
       dataChannels: r.data.channels,
     };
@@ -164,10 +169,20 @@ export function createEngine(): EngineApi {
       const order = orderCheckpoints(merged.map((c) => ({ name: c.file, position: { step: c.step, epoch: c.epoch, source: 'none' } })));
       next.checkpoints = order.map((i) => merged[i]);
     }
-    if (result.logs.length > 0) next.logs = result.logs;
-    if (result.data) {
+    if (result.logs.length > 0) {
+      next.logs = result.logs;
+      next.logFiles = result.logFiles;
+    }
+    if (result.data && result.data.count >= MIN_USABLE_ITEMS) {
       next.data = result.data;
       next.dataFiles = result.dataFiles;
+    } else if (result.data) {
+      // Too few readable images must not replace the data the views are showing.
+      result.report.errors.push({
+        file: 'dataset',
+        code: 'invalid_input',
+        message: `Only ${result.data.count} of the dropped images could be used; the views need at least ${MIN_USABLE_ITEMS}, so the ${user.data ? 'dataset loaded before' : "demo's images"} stay${user.data ? 's' : ''} in use.`,
+      });
     }
     user = next;
     const previousRun = run;
@@ -238,8 +253,9 @@ export function createEngine(): EngineApi {
           });
           job.finish();
           const done = { ...result, timings: { embedMs, analysisMs: performance.now() - t1 } };
-          // Keeping results is a convenience; a full storage must not fail the analysis.
-          void saveResult(resultKey(index, options), done).catch(() => undefined);
+          // Stored before the result is handed out, so the storage line counted right after it is
+          // right; keeping results is a convenience, so a full storage must not fail the analysis.
+          await saveResult(resultKey(index, options), done).catch(() => undefined);
           return done;
         } catch (error) {
           job.abandon();
@@ -293,9 +309,8 @@ export function createEngine(): EngineApi {
       if (!demo) throw new LabError('invalid_input', 'The lab is still starting; drop the files again in a moment.');
       const decoded = files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) }));
       const result = await applyImport(decoded);
-      const accepted = decoded.filter((f) => !result.report.errors.some((e) => e.file === f.path));
       // Keeping the files is a convenience: a full or missing storage must not fail the import.
-      await storeFiles(accepted).catch((error: unknown) => {
+      await replaceStoredFiles(filesOfParts(user)).catch((error: unknown) => {
         result.report.errors.push({ file: 'storage', code: 'internal', message: `The files are loaded but could not be kept for the next visit: ${error instanceof Error ? error.message : String(error)}` });
       });
       return result;
@@ -305,6 +320,8 @@ export function createEngine(): EngineApi {
       if (!demo) throw new LabError('invalid_input', 'The demo is not loaded yet.');
       user = NO_USER_PARTS;
       setRun(demo);
+      // The next visit opens on the demo too.
+      await clearStoredFiles().catch(() => undefined);
       return summary();
     },
 
@@ -325,10 +342,21 @@ export function createEngine(): EngineApi {
         const report: ImportReport = { checkpoints: [], logs: [], dataset: null, errors: [] };
         data = await buildDataset(user.dataFiles!, decodeImage, report, next);
       }
+      const previous = { preprocessing, normalisationOverride, user, run };
       preprocessing = next;
       if (!keep) normalisationOverride = change.mean && change.std ? { mean: change.mean, std: change.std } : null;
       user = { ...user, data };
       setRun(composeRun());
+      const channels = (await model(0)).architecture.inputChannels;
+      if (normalisationOverride && normalisationOverride.mean.length !== channels && keep) {
+        // Stacking changed the channel count: an earlier custom normalisation no longer fits.
+        normalisationOverride = null;
+      } else if (normalisationOverride && normalisationOverride.mean.length !== channels) {
+        // A normalisation for another channel count would be ignored silently: refuse it.
+        ({ preprocessing, normalisationOverride, user } = previous);
+        if (previous.run) setRun(previous.run);
+        throw new LabError('invalid_input', `The checkpoint takes ${channels} input channel${channels === 1 ? '' : 's'}; give ${channels} mean${channels === 1 ? '' : 's'} and ${channels} standard deviation${channels === 1 ? '' : 's'}.`);
+      }
       return summary();
     },
 

@@ -57,6 +57,8 @@ export interface ImportResult {
   data: AnalysisData | null;
   /** The dataset's files, kept so a new size or stacking can decode them again. */
   dataFiles: DatasetFile[];
+  /** The log files read, kept so the stored workspace can hold them. */
+  logFiles: { path: string; bytes: Uint8Array }[];
   report: ImportReport;
 }
 
@@ -69,6 +71,7 @@ export async function importFiles(files: { path: string; bytes: Uint8Array }[], 
   const report: ImportReport = { checkpoints: [], logs: [], dataset: null, errors: [] };
   const checkpoints: UserCheckpoint[] = [];
   const logs: LogSeries[] = [];
+  const logFiles: { path: string; bytes: Uint8Array }[] = [];
   const datasetFiles: DatasetFile[] = [];
 
   // A tfjs LayersModel is model.json plus the weight files it names: they travel together.
@@ -114,7 +117,8 @@ export async function importFiles(files: { path: string; bytes: Uint8Array }[], 
           // An empty log must not replace the one the user is looking at.
           throw new LabError('invalid_input', `${file.path} holds no logged values, so it is neither a training log nor an image the lab can read. ${parsed.warnings.join(' ')}`.trim());
         }
-        logs.push(...parsed.series.map((s) => ({ id: s.id, steps: s.steps, values: s.values })));
+        logs.push(...parsed.series.map((s) => ({ id: s.id, steps: s.steps, values: s.values, xLabel: parsed.stepLabel })));
+        logFiles.push(file);
         report.logs.push({ file: file.path, format: parsed.format, series: parsed.series.map((s) => s.id), warnings: parsed.warnings });
       } else {
         datasetFiles.push(file);
@@ -133,7 +137,7 @@ export async function importFiles(files: { path: string; bytes: Uint8Array }[], 
     }
   }
   report.checkpoints = checkpoints.map(({ bytes: _bytes, ...rest }) => rest);
-  return { checkpoints, logs, data, dataFiles: datasetFiles, report };
+  return { checkpoints, logs, data, dataFiles: datasetFiles, logFiles, report };
 }
 
 /** model.json with the weight files it names, found beside it (same folder) or by file name. */
@@ -206,8 +210,11 @@ export async function buildDataset(files: DatasetFile[], decode: ImageDecoder, r
   }
 
   const notes = probeNotes(files, size);
+  const labelNote = index.labelsFile
+    ? `; labels from ${index.labelsFile}: ${index.counts.labelled} of ${entries.length} labelled, ${classNames.length} class${classNames.length === 1 ? '' : 'es'}${classNames.length > 0 ? ` (${classNames.slice(0, 6).join(', ')}${classNames.length > 6 ? ', …' : ''})` : ''}`
+    : '';
   report.dataset = {
-    summary: `${index.summary}${failed.length > 0 ? `; ${failed.length} could not be decoded` : ''}`,
+    summary: `${index.summary}${failed.length > 0 ? `; ${failed.length} could not be decoded` : ''}${labelNote}`,
     kind: index.kind,
     items: kept,
     singles: paired ? index.singles.map((s) => ({ path: s.path, reason: s.reason })) : [],

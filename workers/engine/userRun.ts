@@ -21,10 +21,23 @@ export interface UserParts {
   data: AnalysisData | null;
   /** The dataset's files, to decode again at another size or stacking. */
   dataFiles: DatasetFile[] | null;
+  /** The log files, for the stored workspace. */
+  logFiles: { path: string; bytes: Uint8Array }[] | null;
 }
 
 /** Nothing brought yet: the demo as it is. */
-export const NO_USER_PARTS: UserParts = { checkpoints: null, logs: null, data: null, dataFiles: null };
+export const NO_USER_PARTS: UserParts = { checkpoints: null, logs: null, data: null, dataFiles: null, logFiles: null };
+
+/** The files that back the user's parts now: what the stored workspace should hold. */
+export function filesOfParts(user: UserParts): { path: string; bytes: Uint8Array }[] {
+  const files: { path: string; bytes: Uint8Array }[] = [];
+  for (const c of user.checkpoints ?? []) {
+    if (c.layers) files.push({ path: c.layers.jsonPath, bytes: c.layers.json }, ...[...c.layers.weights].map(([path, bytes]) => ({ path, bytes })));
+    else files.push({ path: c.file, bytes: c.bytes });
+  }
+  files.push(...(user.logFiles ?? []), ...(user.dataFiles ?? []));
+  return files;
+}
 
 /**
  * The run made of the user's parts, the demo filling in what the user has not brought. The
@@ -42,7 +55,8 @@ export function composeUserRun(base: RunSource, user: UserParts): RunSource {
     checkpoints: own ? own.map((c) => ({ file: c.file, step: c.step, epoch: c.epoch })) : base.checkpoints,
     loadCheckpoint: own ? async (i) => loadUserCheckpoint(own[i]) : base.loadCheckpoint,
     loadModel: own ? (i) => (own[i].layers ? loadLayersModel(own[i].layers!) : null) : undefined,
-    events: own ? [] : base.events,
+    // The demo's events belong to the demo's log: gone once either part is the user's.
+    events: own || user.logs ? [] : base.events,
     log: user.logs ?? (own ? [] : base.log),
     referenceUrl: own ? null : base.referenceUrl,
     data: user.data ?? base.data,

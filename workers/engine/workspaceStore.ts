@@ -31,6 +31,16 @@ export async function storeFiles(files: { path: string; bytes: Uint8Array }[]): 
   await writeIndex(dir, index);
 }
 
+/**
+ * Makes the stored workspace exactly `files`: what backs the run on screen, so a reload brings
+ * back that run and nothing a later drop replaced.
+ */
+export async function replaceStoredFiles(files: { path: string; bytes: Uint8Array }[]): Promise<void> {
+  if (!storageAvailable()) return;
+  await clearStoredFiles();
+  if (files.length > 0) await storeFiles(files);
+}
+
 /** The stored files in the order they were added, or null when nothing is stored. */
 export async function loadStoredFiles(): Promise<{ path: string; bytes: Uint8Array }[] | null> {
   if (!storageAvailable()) return null;

@@ -4,6 +4,7 @@ import { debiasedEma } from '../../analysis/ema';
 import { markViewDrawn } from '../../app/viewMarks';
 import { tableToCsv } from '../../io/export/csv';
 import { ExportableChart } from '../export/ExportableChart';
+import { seriesColor } from '../../charts/chartTypes';
 import { renderLossCurve } from '../../charts/lossCurve';
 import { useLab } from '../../store/labStore';
 
@@ -35,17 +36,23 @@ export function LossCurvePanel() {
   const loss = lossSeries[0] ?? null;
   const smoothed = useMemo(() => lossSeries.map((s) => debiasedEma(s.values, smoothing)), [lossSeries, smoothing]);
 
+  // A per-epoch log (fastai's CSVLogger) puts checkpoints at their epoch; marks of checkpoints
+  // that are not this log's run (the demo's under a dropped log) are left off.
+  const byEpoch = loss?.xLabel === 'epoch';
   const data = useMemo<LossCurveData | null>(() => {
     if (!run || !loss) return null;
-    const k = run.nPrototypes;
+    const k = run.logMatchesCheckpoints ? run.nPrototypes : null;
+    const position = (c: { step: number; epoch: number }) => (byEpoch ? c.epoch : c.step);
+    const marks = run.logMatchesCheckpoints ? run.checkpoints.filter((c) => Number.isFinite(position(c))) : [];
+    const current = run.checkpoints[index];
     return {
       series: lossSeries.map((s, i) => ({ id: s.id, label: s.id, steps: s.steps, values: s.values, smoothed: smoothed[i] })),
       events: run.events.map((e) => ({ step: e.step, label: e.label, kind: e.kind })),
-      checkpoints: run.checkpoints.map((c) => ({ step: c.step, label: `checkpoint ${c.index + 1}` })),
-      currentStep: run.checkpoints[index]?.step ?? null,
+      checkpoints: marks.map((c) => ({ step: position(c), label: `checkpoint ${c.index + 1}` })),
+      currentStep: run.logMatchesCheckpoints && current && Number.isFinite(position(current)) ? position(current) : null,
       referenceLines: k ? [{ value: Math.log(k), label: `ln K = ln ${k} = ${Math.log(k).toFixed(3)} (uniform assignments)` }] : [],
     };
-  }, [run, loss, lossSeries, smoothed, index]);
+  }, [run, loss, lossSeries, smoothed, index, byEpoch]);
 
   const options = useMemo<Omit<LossCurveOptions, 'width'> & { width: number | 'auto' }>(
     () => ({
@@ -54,11 +61,11 @@ export function LossCurvePanel() {
       logY,
       showRaw,
       title: 'SwAV training loss per step',
-      yLabel: loss?.id ?? 'loss',
+      yLabel: lossSeries.length > 1 ? 'loss' : (loss?.id ?? 'loss'),
       onHover: (step, values) => setHover(step === null ? null : { step, values }),
       onCheckpointClick: (i) => setIndex(i),
     }),
-    [logY, showRaw, loss, setIndex],
+    [logY, showRaw, loss, lossSeries, setIndex],
   );
 
   useEffect(() => {
@@ -94,6 +101,16 @@ export function LossCurvePanel() {
           options={options}
           csv={() => tableToCsv(['series', 'step', 'value', `ema_${smoothing}`], data.series.flatMap((s) => Array.from(s.steps, (step, i) => [s.id, step, s.values[i], s.smoothed ? s.smoothed[i] : null])))}
         />
+      )}
+      {lossSeries.length > 1 && (
+        <p className="legend" data-testid="loss-legend">
+          {lossSeries.map((s, i) => (
+            <span key={s.id} className="legend-item">
+              <span className="swatch" style={{ background: seriesColor(i) }} /> {s.id}
+            </span>
+          ))}
+          <span className="caption"> · x: {byEpoch ? 'epoch' : 'step'}</span>
+        </p>
       )}
       <p className="readout" data-testid="loss-readout">
         {loss.values.length} logged {lossSeries.length > 1 ? `points per series (${lossSeries.map((s) => s.id).join(', ')})` : 'steps'}{nonFinite > 0 ? `, ${nonFinite} NaN or infinite (drawn as gaps)` : ''}. Wheel to zoom, drag to pan, double-click to reset.

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 
 import { tableToCsv } from '../../io/export/csv';
+import { useLab } from '../../store/labStore';
 import { saveBlob } from '../workspace/WorkspacePanel';
 
 import type { LabController } from '../../app/labController';
@@ -8,6 +9,7 @@ import type { ParityReport } from '../../../workers/engineApi';
 
 /** Runs PyTorch's reference inputs through the current checkpoint and shows the differences. */
 export function ParityPanel({ controller }: { controller: LabController }) {
+  const hasReference = useLab((s) => s.run?.hasReference ?? true);
   const [report, setReport] = useState<ParityReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -25,7 +27,8 @@ export function ParityPanel({ controller }: { controller: LabController }) {
   return (
     <section className="panel parity" aria-label="Parity with PyTorch" data-testid="parity-panel">
       <h2>Parity with PyTorch</h2>
-      <p>
+      {!hasReference && <p className="view-wait">These checkpoints came without PyTorch reference outputs, so there is nothing to compare with; the bundled demo has them for every checkpoint.</p>}
+      <p hidden={!hasReference}>
         The run ships the outputs PyTorch computed for four images from each checkpoint's weights. <button type="button" onClick={() => void run()} disabled={busy} data-testid="parity-run">
           {busy ? 'Checking…' : 'Check this checkpoint'}
         </button>

@@ -38,9 +38,14 @@ export function ScrubberPanel() {
   return (
     <section className="panel scrubber" aria-label="Checkpoint scrubber">
       <label htmlFor="checkpoint-slider">
-        Checkpoint <strong data-testid="checkpoint-label">{index + 1} / {run.checkpoints.length}</strong> · step{' '}
-        <strong data-testid="checkpoint-step">{current.step}</strong>
-        {Number.isFinite(current.epoch) ? ` · epoch ${current.epoch.toFixed(2)}` : ''} · <code>{current.file}</code>
+        Checkpoint <strong data-testid="checkpoint-label">{index + 1} / {run.checkpoints.length}</strong>
+        {Number.isFinite(current.step) ? (
+          <>
+            {' '}
+            · step <strong data-testid="checkpoint-step">{current.step}</strong>
+          </>
+        ) : null}
+        {Number.isFinite(current.epoch) ? ` · epoch ${Number.isInteger(current.epoch) ? current.epoch : current.epoch.toFixed(2)}` : ''} · <code>{current.file}</code>
       </label>
       <input
         id="checkpoint-slider"
@@ -57,8 +62,8 @@ export function ScrubberPanel() {
           const state = status[analysisKey(run.id, c.index, options)] ?? 'pending';
           return (
             <li key={c.index} className={`tick ${c.index === index ? 'current' : ''} ${state}`}>
-              <button type="button" onClick={() => setIndex(c.index)} title={`step ${c.step}: ${state === 'done' ? 'computed' : state}`}>
-                {c.step}
+              <button type="button" onClick={() => setIndex(c.index)} title={`${tickLabel(c)}: ${state === 'done' ? 'computed' : state}`}>
+                {tickLabel(c)}
               </button>
             </li>
           );
@@ -66,4 +71,11 @@ export function ScrubberPanel() {
       </ol>
     </section>
   );
+}
+
+/** A checkpoint's short name on the scrubber: its step, else its epoch, else its position. */
+function tickLabel(c: { index: number; step: number; epoch: number }): string {
+  if (Number.isFinite(c.step)) return String(c.step);
+  if (Number.isFinite(c.epoch)) return `epoch ${c.epoch}`;
+  return `#${c.index + 1}`;
 }

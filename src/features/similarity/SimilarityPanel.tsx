@@ -53,7 +53,7 @@ export function SimilarityPanel({ controller }: { controller: LabController }) {
         </label>
       </header>
       <p className="caption">
-        Stages are compared through their global-average-pooled outputs (view A of each image); <em>encoder</em> is the encoder's output (fastai's [max, avg] concat pool), <em>projection</em> the L2-normalised projector output.
+        Stages are compared through their global-average-pooled outputs (view A of each image); <em>encoder</em> is the encoder's pooled output (fastai encoders concatenate [max, avg] pools, torchvision ResNets average), <em>projection</em> the L2-normalised projector output.
       </p>
       <AnalysisGate status={status} error={error}>
         {result && (

@@ -76,7 +76,7 @@ export function WorkspacePanel() {
               Back to the demo
             </button>
           )}
-          <button type="button" onClick={() => void download()} disabled={!run} data-testid="export-checkpoint" title="The current checkpoint's weights as safetensors, with the file's own key names">
+          <button type="button" onClick={() => void download()} disabled={!run} data-testid="export-checkpoint" title="The current checkpoint's weights as safetensors, with the file's own key names (a DataParallel module. prefix stays, as in the file)">
             Export checkpoint (safetensors)
           </button>
         </div>
@@ -140,7 +140,7 @@ function ImportReportView() {
       {report.dataset && (
         <div data-testid="import-dataset">
           <p>
-            ✓ Dataset: <strong>{report.dataset.summary}</strong>, {report.dataset.items} items analysed at {report.dataset.imageSize}×{report.dataset.imageSize} px.
+            {report.dataset.items >= 8 ? '✓' : '✗'} Dataset: <strong>{report.dataset.summary}</strong>, {report.dataset.items} items {report.dataset.items >= 8 ? 'analysed' : 'usable (too few to analyse)'} at {report.dataset.imageSize}×{report.dataset.imageSize} px.
           </p>
           {report.dataset.warnings.map((w) => (
             <p key={w} className="caption">
@@ -153,7 +153,7 @@ function ImportReportView() {
       )}
       {report.errors.map((e) => (
         <p key={`${e.file}-${e.message}`} className="view-error" role="alert" data-testid="import-error" data-code={e.code}>
-          ✗ <code>{e.file}</code>: {e.message}
+          ✗ <code>{e.file}</code>: {e.message.startsWith(`${e.file}: `) ? e.message.slice(e.file.length + 2) : e.message}
         </p>
       ))}
     </div>

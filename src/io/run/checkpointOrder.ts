@@ -23,7 +23,8 @@ const EPOCH_KEYS = ['epoch', 'epochs', 'ep'];
 
 const STEP_PATTERN = /(?:^|[^a-z])(?:step|iter|iteration|it|global_step)[_=-]?(\d+)/i;
 const EPOCH_PATTERN = /(?:^|[^a-z])(?:epc|epoch|ep|e)[_=-]?(\d+)/i;
-const NUMBER_PATTERN = /(\d+)(?!.*\d)/;
+/** A bare number at the end of the stem after a separator or 'ckpt' ('ckpt_0042', 'ckpt10', 'model-5'); 'resnet18' or 'r18_half' name an architecture, not a step. */
+const NUMBER_PATTERN = /(?:^|[_\-. ]|ckpt|checkpoint)(\d+)$/i;
 
 /**
  * Reads a checkpoint's step and epoch: saved scalars first (e.g. {"epoch": 3}), then the file

@@ -10,6 +10,10 @@ describe('checkpoint order', () => {
     expect(checkpointPosition('swav_fmnist_step00035.pth')).toEqual({ step: 35, epoch: NaN, source: 'name-step' });
     expect(checkpointPosition('ckpt_0042.pth')).toEqual({ step: 42, epoch: NaN, source: 'name-number' });
     expect(checkpointPosition('final.pth')).toEqual({ step: NaN, epoch: NaN, source: 'none' });
+    // Architecture names carry numbers that are not steps.
+    expect(checkpointPosition('resnet18.pth').source).toBe('none');
+    expect(checkpointPosition('r18_half.pth').source).toBe('none');
+    expect(checkpointPosition('r18_epoch3_module.pth')).toEqual({ step: NaN, epoch: 3, source: 'name-epoch' });
   });
 
   it('checkpointPosition prefers scalars saved beside the weights over the file name', () => {
