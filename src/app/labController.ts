@@ -187,6 +187,11 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     async setPreprocessing(change) {
       const run = await api.setPreprocessing(change);
       store.getState().setRun(run, store.getState().currentIndex);
+      // The import report names the size the images were decoded at; keep it true.
+      const report = store.getState().importReport;
+      if (report?.dataset && report.dataset.imageSize !== run.preprocessing.size) {
+        store.getState().setImportReport({ ...report, dataset: { ...report.dataset, imageSize: run.preprocessing.size, warnings: report.dataset.warnings.map((w) => w.replace(/centre-cropped to \d+x\d+/, `centre-cropped to ${run.preprocessing.size}x${run.preprocessing.size}`)) } });
+      }
     },
     async clearStorage() {
       await api.clearStorage();

@@ -116,6 +116,7 @@ test('dropped pairs can be stacked as RGB+NIR, resized, and renormalised; a bad 
 
   await page.getByTestId('image-size').selectOption('32');
   await expect(page.getByTestId('image-size')).toHaveValue('32');
+  await expect(page.getByTestId('import-dataset')).toContainText('at 32×32 px');
   await expect(page.getByTestId('pairs-encoder')).toContainText('ROC AUC');
   await expect(page.locator('.view-error')).toHaveCount(0);
 });
