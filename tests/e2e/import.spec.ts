@@ -156,7 +156,17 @@ test('three saves of one state dict (plain, module., _orig_mod.module.) form a t
   await dropFiles(page, files.map((f) => join(FIXTURES, 'architectures', f)));
   await expect(page.getByTestId('import-checkpoint')).toHaveCount(3);
   await expect(page.getByTestId('checkpoint-label')).toContainText('1 / 3');
-  await expect(page.getByTestId('timeline-list').locator('li')).toHaveCount(3);
+  const items = page.getByTestId('timeline-list').locator('li');
+  await expect(items).toHaveCount(3);
+
+  // Moved by hand, the order holds when another checkpoint is dropped: the new one goes last.
+  const second = (await items.nth(1).locator('code').textContent())!;
+  await items.nth(0).getByRole('button', { name: /later/ }).click();
+  await expect(items.nth(0).locator('code')).toHaveText(second);
+  await dropFiles(page, [join(FIXTURES, 'architectures/resnet18_w4_fc_half.pth')]);
+  await expect(items).toHaveCount(4);
+  await expect(items.nth(0).locator('code')).toHaveText(second);
+  await expect(items.nth(3).locator('code')).toHaveText(/resnet18_w4_fc_half\.pth$/);
 });
 
 test('a safetensors file of no known architecture and one whose header lies are refused by reason', async ({ page }) => {

@@ -44,6 +44,8 @@ export function createEngine(): EngineApi {
   let user: UserParts = NO_USER_PARTS;
   let preprocessing: DatasetPreprocessing = DEFAULT_PREPROCESSING;
   let normalisationOverride: Normalisation | null = null;
+  /** True once the user moved a checkpoint: later drops then keep that order. */
+  let manualOrder = false;
   const models = new Map<number, Promise<RecognisedModel>>();
   const features = new Map<string, Promise<FeatureSet>>();
   const analyses = new Map<string, Promise<CheckpointAnalysis>>();
@@ -165,9 +167,10 @@ export function createEngine(): EngineApi {
     const previous = user;
     const next: UserParts = { ...user };
     if (result.checkpoints.length > 0) {
-      const merged = [...(user.checkpoints ?? []), ...result.checkpoints];
-      const order = orderCheckpoints(merged.map((c) => ({ name: c.file, position: { step: c.step, epoch: c.epoch, source: 'none' } })));
-      next.checkpoints = order.map((i) => merged[i]);
+      const sorted = (list: typeof result.checkpoints) =>
+        orderCheckpoints(list.map((c) => ({ name: c.file, position: { step: c.step, epoch: c.epoch, source: 'none' } }))).map((i) => list[i]);
+      // After the user reordered the timeline by hand, new checkpoints go after it, in run order.
+      next.checkpoints = manualOrder ? [...(user.checkpoints ?? []), ...sorted(result.checkpoints)] : sorted([...(user.checkpoints ?? []), ...result.checkpoints]);
     }
     if (result.logs.length > 0) {
       next.logs = result.logs;
@@ -319,6 +322,7 @@ export function createEngine(): EngineApi {
     async useDemo() {
       if (!demo) throw new LabError('invalid_input', 'The demo is not loaded yet.');
       user = NO_USER_PARTS;
+      manualOrder = false;
       setRun(demo);
       // The next visit opens on the demo too.
       await clearStoredFiles().catch(() => undefined);
@@ -367,6 +371,7 @@ export function createEngine(): EngineApi {
       const next = [...own];
       const [moved] = next.splice(from, 1);
       next.splice(to, 0, moved);
+      manualOrder = true;
       user = { ...user, checkpoints: next };
       setRun(composeRun());
       return summary();
