@@ -32,8 +32,6 @@ export interface LabController {
   setPreprocessing(change: { mean?: number[] | null; std?: number[] | null; size: number; stackSensors: boolean }): Promise<void>;
   /** Deletes what the browser keeps and refreshes the size shown. */
   clearStorage(): Promise<void>;
-  /** Refreshes the stored size shown. */
-  refreshStorage(): Promise<void>;
   /** The current checkpoint's weights as safetensors. */
   exportCheckpoint(): Promise<Blob>;
 }
@@ -195,9 +193,6 @@ export function startLab(client: EngineClient, store: LabStore, url: UrlState, b
     },
     async clearStorage() {
       await api.clearStorage();
-      await refreshStored();
-    },
-    async refreshStorage() {
       await refreshStored();
     },
     async exportCheckpoint() {

@@ -15,7 +15,7 @@ import { defaultNormalisation } from './runSource';
 import { sampleViews, validateSampleCount, viewSetKey } from './sampleViews';
 import { measureThroughput } from './throughput';
 import { clearStoredResults, loadResult, saveResult, storedResultsSize } from './resultStore';
-import { DEFAULT_PREPROCESSING, buildDataset, importFiles } from './userImport';
+import { DEFAULT_PREPROCESSING, assertPreprocessingChange, buildDataset, importFiles } from './userImport';
 import { NO_USER_PARTS, composeUserRun, exportSafetensors, filesOfParts } from './userRun';
 import { clearStoredFiles, loadStoredFiles, replaceStoredFiles, storedSize } from './workspaceStore';
 
@@ -331,15 +331,8 @@ export function createEngine(): EngineApi {
 
     async setPreprocessing(change) {
       const next: DatasetPreprocessing = { size: change.size, stackSensors: change.stackSensors };
-      if (!Number.isInteger(next.size) || next.size < 16 || next.size > 512) {
-        throw new LabError('invalid_input', `The image size must be a whole number of pixels between 16 and 512; got ${change.size}.`);
-      }
+      assertPreprocessingChange(change);
       const keep = change.mean === undefined && change.std === undefined;
-      if (!keep && ((change.mean == null) !== (change.std == null) || (change.mean && change.std && change.mean.length !== change.std.length))) {
-        throw new LabError('invalid_input', 'Give a mean and a standard deviation for every channel, or neither to use the default.');
-      }
-      if (change.std?.some((v) => !(v > 0))) throw new LabError('invalid_input', 'Every standard deviation must be a positive number.');
-      if (change.mean?.some((v) => !Number.isFinite(v))) throw new LabError('invalid_input', 'Every mean must be a number, e.g. 0.485, 0.456, 0.406.');
       const redecode = user.dataFiles !== null && (next.size !== preprocessing.size || next.stackSensors !== preprocessing.stackSensors);
       let data = user.data;
       if (redecode) {

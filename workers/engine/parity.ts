@@ -21,8 +21,8 @@ export async function checkParity(network: EncoderNetwork, referenceUrl: string,
   return compareWithReference(network, await loadReference(referenceUrl), referenceUrl, step, checkpointIndex, backend);
 }
 
-/** The comparison itself, on a reference already read (Node tests call this with a local file). */
-export async function compareWithReference(
+/** The comparison itself, on a reference already read. */
+async function compareWithReference(
   network: EncoderNetwork,
   reference: Map<string, HostTensor>,
   referenceUrl: string,

@@ -50,6 +50,23 @@ export interface DatasetPreprocessing {
 /** The default: USER_IMAGE_SIZE, sensors as the two views of each item. */
 export const DEFAULT_PREPROCESSING: DatasetPreprocessing = { size: USER_IMAGE_SIZE, stackSensors: false };
 
+/**
+ * Throws LabError 'invalid_input' with the reason when a preprocessing change cannot apply: an
+ * image size outside 16..512 px, a mean without a std (or lists of unequal length), a std that
+ * is not positive, a mean that is not a number. Absent mean and std mean "keep".
+ */
+export function assertPreprocessingChange(change: { mean?: number[] | null; std?: number[] | null; size: number }): void {
+  if (!Number.isInteger(change.size) || change.size < 16 || change.size > 512) {
+    throw new LabError('invalid_input', `The image size must be a whole number of pixels between 16 and 512; got ${change.size}.`);
+  }
+  if (change.mean === undefined && change.std === undefined) return;
+  if ((change.mean == null) !== (change.std == null) || (change.mean && change.std && change.mean.length !== change.std.length)) {
+    throw new LabError('invalid_input', 'Give a mean and a standard deviation for every channel, or neither to use the default.');
+  }
+  if (change.std?.some((v) => !(v > 0))) throw new LabError('invalid_input', 'Every standard deviation must be a positive number.');
+  if (change.mean?.some((v) => !Number.isFinite(v))) throw new LabError('invalid_input', 'Every mean must be a number, e.g. 0.485, 0.456, 0.406.');
+}
+
 /** Everything one import produced: parts to merge into the run, and the report. */
 export interface ImportResult {
   checkpoints: UserCheckpoint[];

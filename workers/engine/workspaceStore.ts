@@ -16,7 +16,7 @@ export function storageAvailable(): boolean {
 }
 
 /** Adds `files` to the stored workspace (the browser's own storage, kept across reloads). */
-export async function storeFiles(files: { path: string; bytes: Uint8Array }[]): Promise<void> {
+async function storeFiles(files: { path: string; bytes: Uint8Array }[]): Promise<void> {
   if (!storageAvailable()) return;
   const dir = await folder();
   const index = (await readIndex(dir)) ?? { version: STORE_VERSION, files: [] };

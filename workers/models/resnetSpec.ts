@@ -153,15 +153,6 @@ export function resnetStageWidths(spec: ResNetSpec): number[] {
   return spec.stages.map((blocks) => blocks[0].convs[spec.block === 'bottleneck' ? 1 : 0].outChannels);
 }
 
-/** Parameter count of the trunk (BatchNorm running statistics excluded, as PyTorch counts). */
-export function resnetParamCount(spec: ResNetSpec): number {
-  let total = 0;
-  for (const [key, shape] of resnetExpectedShapes(spec)) {
-    if (!key.endsWith('running_mean') && !key.endsWith('running_var')) total += shape.reduce((a, b) => a * b, 1);
-  }
-  return total;
-}
-
 function findLayout(shapes: ShapeTable): { naming: ResNetSpec['naming']; prefix: string } | null {
   const named = new Set<string>();
   const sequential = new Set<string>();

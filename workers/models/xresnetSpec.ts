@@ -1,5 +1,4 @@
 import { LabError } from '../../src/io/errors';
-import { compareStateDict, isBatchCounter } from './stateDictKeys';
 
 import type { ShapeTable } from './stateDictKeys';
 
@@ -62,20 +61,7 @@ export interface XResNetSpec {
 const CONVPATH_KEY = /^(.*?)(\d+)\.\d+\.convpath\.\d+\.[01]\./;
 
 /**
- * Finds the XResNet encoder inside `shapes` (keys already stripped of wrapper prefixes) and
- * returns its layout. Throws LabError 'unknown_architecture' when no XResNet is there, and
- * 'state_dict_mismatch' when one is there but too incomplete to read its widths.
- */
-export function recognizeXResNet(shapes: ShapeTable): XResNetSpec {
-  const spec = findXResNet(shapes);
-  if (!spec) {
-    throw new LabError('unknown_architecture', 'No XResNet encoder found: the file has no keys like "<n>.0.convpath.0.0.weight". The lab recognises fastai XResNet encoders (as self_supervised saves them) and the demo encoder.');
-  }
-  return spec;
-}
-
-/**
- * Like recognizeXResNet, but returns null when the file holds no XResNet. Widths are read along
+ * Finds the XResNet in `shapes`, or returns null when the file holds none. Widths are read along
  * the chain (each layer's input is the previous output), so a layer whose weight disagrees shows
  * up as a shape mismatch in the strict comparison rather than being believed.
  */
@@ -153,25 +139,6 @@ export function xresnetStageNames(spec: XResNetSpec): string[] {
 export function xresnetStageChannels(spec: XResNetSpec): number[] {
   const stemOut = spec.stem[spec.stem.length - 1].outChannels;
   return [stemOut, ...spec.stages.map((blocks) => blocks[blocks.length - 1].convs[blocks[blocks.length - 1].convs.length - 1].outChannels)];
-}
-
-/** Parameter count of the encoder (BatchNorm running statistics excluded, as PyTorch counts). */
-export function xresnetParamCount(spec: XResNetSpec): number {
-  let total = 0;
-  for (const [key, shape] of xresnetExpectedShapes(spec)) {
-    if (key.endsWith('running_mean') || key.endsWith('running_var')) continue;
-    total += shape.reduce((a, b) => a * b, 1);
-  }
-  return total;
-}
-
-/** Checks a file against the recognised layout and throws a strict-load report on mismatch. */
-export function assertXResNetComplete(spec: XResNetSpec, shapes: ShapeTable): void {
-  const encoderKeys = new Map([...shapes].filter(([key]) => key.startsWith(spec.prefix)));
-  const report = compareStateDict(xresnetExpectedShapes(spec), encoderKeys, isBatchCounter);
-  if (report.missing.length + report.shapeMismatches.length > 0) {
-    throw new LabError('state_dict_mismatch', formatReport(report), { details: { ...report } });
-  }
 }
 
 function findEncoder(shapes: ShapeTable): { prefix: string; firstStage: number } | null {
